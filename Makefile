@@ -1,0 +1,137 @@
+# ipclab: one non-recursive GNU make build for the whole lab.
+#
+#   make            build every program, common/libipclab.a and common/libsysvipc.a
+#   make check      build and run the Check suites (SANITIZE=1: under ASan+UBSan)
+#   make book       write book/build/index.html
+#   make deps       install the Debian packages the lab needs (apt-get, sudo if not root)
+#   make setup      deps, then all and book: everything a fresh machine needs
+#   make clean      remove everything the build made
+#   V=1             show full command lines
+#
+# Each chapter adds its programs in chapters/<topic>/chapter.mk; each program
+# is one .c file built next to its source, so `cd chapters/ftok && ./ftok_key .`
+# works. Tests are tests/test_<topic>.c, one Check suite per chapter.
+
+.DEFAULT_GOAL := all
+.DELETE_ON_ERROR:
+.SUFFIXES:
+.PHONY: all check book deps setup clean
+
+# --- tools and flags ----------------------------------------------------------
+CFLAGS ?= -O2 -g
+BASE_CFLAGS := -std=c11 -Wall -Wextra -Wshadow -Icommon
+ifeq ($(CI),true)
+BASE_CFLAGS += -Werror
+endif
+ifeq ($(SANITIZE),1)
+BASE_CFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+LDFLAGS += -fsanitize=address,undefined
+endif
+CHECK_CFLAGS = $(shell pkg-config --cflags check)
+CHECK_LIBS = $(shell pkg-config --libs check)
+
+# Everything is rebuilt when the compiler or its flags change (SANITIZE=1, ...).
+FLAGS_LINE := $(CC) $(BASE_CFLAGS) $(CFLAGS) $(LDFLAGS)
+$(shell echo '$(FLAGS_LINE)' | cmp -s - .flags || echo '$(FLAGS_LINE)' > .flags)
+
+ifeq ($(V),1)
+Q :=
+say :=
+else
+Q := @
+say = @printf '  %-5s %s\n' $(1) $(2);
+endif
+
+# A missing tool stops the build with one line: which package, and make deps.
+need = $(if $(shell command -v $(1) 2>/dev/null),,$(error $(1) not found: install the Debian package $(2), or run 'make deps'))
+need_check = $(call need,pkg-config,pkg-config)$(if $(shell pkg-config --exists check && echo y),,$(error the Check library was not found: install the Debian package check, or run 'make deps'))
+
+# --- common: the error helper and the seed's wrapper library ------------------
+HEADERS := $(wildcard common/*.h)
+SYSVIPC_OBJS := $(patsubst %.c,%.o,$(wildcard common/lib_sysv_*.c))
+LIBS := common/libsysvipc.a common/libipclab.a
+
+common/%.o: common/%.c $(HEADERS) .flags
+	$(call need,$(CC),gcc)
+	$(call say,CC,$@) $(CC) $(BASE_CFLAGS) $(CFLAGS) -c -o $@ $<
+
+common/libipclab.a: common/ipclab.o
+	$(call say,AR,$@) rm -f $@ && $(AR) rcs $@ $^
+
+common/libsysvipc.a: $(SYSVIPC_OBJS)
+	$(call say,AR,$@) rm -f $@ && $(AR) rcs $@ $^
+
+# --- chapters -----------------------------------------------------------------
+PROGRAMS :=
+include $(sort $(wildcard chapters/*/chapter.mk))
+
+all: $(PROGRAMS) $(LIBS)
+
+$(PROGRAMS): %: %.c $(HEADERS) $(LIBS) .flags
+	$(call need,$(CC),gcc)
+	$(call say,CC,$@) $(CC) $(BASE_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBS) $(LDLIBS)
+
+# --- tests --------------------------------------------------------------------
+SUITES := $(patsubst %.c,%,$(sort $(wildcard tests/test_*.c)))
+
+tests/harness.o: tests/harness.c tests/harness.h $(HEADERS) .flags
+	$(need_check)
+	$(call say,CC,$@) $(CC) $(BASE_CFLAGS) $(CFLAGS) $(CHECK_CFLAGS) \
+	    -DIPCLAB_TOP='"$(CURDIR)"' -c -o $@ $<
+
+$(SUITES): %: %.c tests/harness.o tests/harness.h $(HEADERS) $(LIBS) .flags
+	$(need_check)
+	$(call say,CC,$@) $(CC) $(BASE_CFLAGS) $(CFLAGS) $(CHECK_CFLAGS) $(LDFLAGS) \
+	    -o $@ $< tests/harness.o $(LIBS) $(CHECK_LIBS)
+
+# Every suite runs, even after one fails; then the claims ledger is checked
+# against the tests that ran. The exit status says whether all of it held.
+check: all $(SUITES)
+	$(Q)status=0; \
+	for suite in $(SUITES); do ./$$suite || status=1; done; \
+	tests/check-claims || status=1; \
+	exit $$status
+
+# --- book ---------------------------------------------------------------------
+SESSIONS := $(sort $(wildcard chapters/*/*.session))
+SESSION_OUT := $(patsubst chapters/%.session,book/build/sessions/%.txt,$(SESSIONS))
+CLAIMS := $(sort $(wildcard chapters/*/claims.tsv))
+
+book: book/build/index.html
+
+book/build/sessions/%.txt: chapters/%.session book/run-session $(PROGRAMS)
+	@mkdir -p $(@D)
+	$(call say,RUN,$<) book/run-session $< > $@
+
+book/build/claims.adoc: $(CLAIMS) $(wildcard tests/test_*.c) book/claims-to-adoc
+	@mkdir -p $(@D)
+	$(call say,GEN,$@) book/claims-to-adoc $(CLAIMS) > $@
+
+book/build/index.html: $(wildcard book/*.adoc) $(wildcard chapters/*/*.c) \
+                       $(SESSION_OUT) book/build/claims.adoc
+	$(call need,asciidoctor,asciidoctor)
+	$(call say,BOOK,$@) asciidoctor --failure-level=WARN -a source-highlighter=rouge \
+	    -o $@ book/index.adoc
+
+# --- setting up ---------------------------------------------------------------
+DEB_PACKAGES := gcc libc6-dev make pkg-config check asciidoctor ruby-rouge
+
+deps:
+	@command -v dpkg-query >/dev/null || { \
+	    echo "deps: not a Debian or Ubuntu system; install: $(DEB_PACKAGES)"; exit 1; }
+	@missing=$$(for p in $(DEB_PACKAGES); do \
+	    dpkg-query -W -f='$${db:Status-Status}\n' $$p 2>/dev/null | grep -qx installed || echo $$p; \
+	done); \
+	if [ -z "$$missing" ]; then echo "deps: all present"; exit 0; fi; \
+	sudo=; [ "$$(id -u)" -eq 0 ] || sudo=sudo; \
+	echo "deps: installing" $$missing; \
+	$$sudo apt-get update -q && \
+	$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing
+
+setup:
+	$(MAKE) deps
+	$(MAKE) all book
+
+clean:
+	rm -f $(PROGRAMS) $(SUITES) common/*.o common/*.a tests/*.o .flags
+	rm -rf book/build tests/logs

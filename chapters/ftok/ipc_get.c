@@ -1,0 +1,104 @@
+/* ipc_get: what IPC_PRIVATE, IPC_CREAT and IPC_EXCL do to a get call.
+ *
+ * usage: ipc_get [-k PATH[:ID] | -K KEY]      (default -k .:1)
+ *
+ * Every System V object is found or made by a get call: shmget, semget or
+ * msgget. This program makes the same calls a reader would, with shared
+ * memory, and prints what each returned:
+ *   - IPC_PRIVATE always makes a new object, whose key stays 0;
+ *   - a key with IPC_CREAT|IPC_EXCL makes a new object or fails with EEXIST,
+ *     as open(2) does with O_CREAT|O_EXCL;
+ *   - a key with IPC_CREAT, or with no flag, opens the object that has it;
+ *   - once removed, the key finds nothing: ENOENT.
+ * It removes everything it made before it exits, and touches nothing that was
+ * there before it: if the key is in use, it says so and stops.
+ *
+ * $ ./ipc_get -k .:1
+ * (see the book, chapter "Keys and identifiers", for a whole session)
+ */
+#define _GNU_SOURCE                     /* strerrorname_np */
+#include "ipclab.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ipc.h>
+#include <sys/shm.h>
+
+static const char help[] =
+    "usage: ipc_get [-k PATH[:ID] | -K KEY]\n"
+    "Show what shmget() returns for IPC_PRIVATE and for a key with\n"
+    "IPC_CREAT|IPC_EXCL, IPC_CREAT and no flag, then remove what it made.\n"
+    "  -k PATH[:ID]  key from ftok(PATH, ID), ID 1 to 255 (default: -k .:1)\n"
+    "  -K KEY        the key itself, in hex\n";
+
+enum { SIZE = 4096, MODE = 0600 };
+
+static int made[3];                     /* ids to remove at exit */
+static int nmade;
+
+static void remove_made(void)
+{
+    while (nmade > 0)
+        if (shmctl(made[--nmade], IPC_RMID, NULL) == -1)
+            warn_errno("shmctl IPC_RMID %d", made[nmade]);
+}
+
+/* One get call, one line of output: the flags, then the id or the error. */
+static int get(const char *label, key_t key, int flags)
+{
+    int id = shmget(key, SIZE, flags | MODE);
+
+    printf("%-30s shmget -> ", label);
+    if (id == -1)
+        printf("%s: %s\n", strerrorname_np(errno), strerror(errno));
+    else
+        printf("id %d\n", id);
+    return id;
+}
+
+int main(int argc, char *argv[])
+{
+    key_t key = -1;
+    int opt, a, b, c;
+
+    while ((opt = next_option(argc, argv, "k:K:", help)) != -1) {
+        if (key != -1)
+            usage_error("give one key option");
+        key = parse_key_option(opt, optarg);
+    }
+    if (optind != argc)
+        usage_error("too many arguments");
+    if (key == -1)
+        key = parse_key_option('k', ".:1");
+    atexit(remove_made);
+
+    printf("key 0x%08x\n", (unsigned int)key);
+    // tag::private[]
+    a = get("IPC_PRIVATE", IPC_PRIVATE, 0);            // <1>
+    b = get("IPC_PRIVATE again", IPC_PRIVATE, 0);
+    // end::private[]
+    if (a == -1 || b == -1)
+        exit(EXIT_CALL_FAILED);
+    made[nmade++] = a;
+    made[nmade++] = b;
+
+    // tag::key[]
+    c = get("key, IPC_CREAT|IPC_EXCL", key, IPC_CREAT | IPC_EXCL);  // <2>
+    if (c == -1 && errno == EEXIST)
+        fail("key 0x%08x is in use already: choose another with -k or -K",
+             (unsigned int)key);
+    if (c == -1)
+        die("shmget");
+    made[nmade++] = c;
+    get("key, IPC_CREAT", key, IPC_CREAT);                          // <3>
+    get("key, no flag", key, 0);
+    get("key, IPC_CREAT|IPC_EXCL again", key, IPC_CREAT | IPC_EXCL); // <4>
+    // end::key[]
+
+    remove_made();
+    printf("removed ids %d %d %d\n", a, b, c);
+    get("key, no flag, after removal", key, 0);                     // <5>
+    return EXIT_SUCCESS;
+}

@@ -1,0 +1,167 @@
+/* ipclab.c: the error helper and the strict parsers described in ipclab.h.
+ * A thin layer over err.h (which prints "PROG: "), strerrorname_np() (the
+ * symbolic errno name, glibc 2.32 and later) and getopt_long(). */
+#define _GNU_SOURCE
+#include "ipclab.h"
+
+#include <err.h>
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ipc.h>
+
+static void report(const char *call, va_list ap, int errnum)
+{
+    char what[256];
+    const char *name = strerrorname_np(errnum);
+
+    vsnprintf(what, sizeof what, call, ap);
+    fflush(stdout);
+    warnx("%s: %s: %s", what, name ? name : "E?", strerror(errnum));
+}
+
+void die(const char *call, ...)
+{
+    va_list ap;
+
+    va_start(ap, call);
+    report(call, ap, errno);
+    va_end(ap);
+    exit(EXIT_CALL_FAILED);
+}
+
+void warn_errno(const char *call, ...)
+{
+    int saved = errno;
+    va_list ap;
+
+    va_start(ap, call);
+    report(call, ap, saved);
+    va_end(ap);
+    errno = saved;
+}
+
+void fail(const char *fmt, ...)
+{
+    va_list ap;
+
+    fflush(stdout);
+    va_start(ap, fmt);
+    vwarnx(fmt, ap);
+    va_end(ap);
+    exit(EXIT_CALL_FAILED);
+}
+
+void usage_error(const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    fflush(stdout);
+    warnx("%s (see %s --help)", msg, program_invocation_short_name);
+    exit(EXIT_USAGE);
+}
+
+int next_option(int argc, char *argv[], const char *optstring, const char *help)
+{
+    static const struct option longopts[] = {
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    char shortopts[64];
+    int opt;
+
+    /* '+': stop at the first operand; ':': report a missing argument as ':' */
+    snprintf(shortopts, sizeof shortopts, "+:h%s", optstring);
+    opterr = 0;                         /* we print our own one-line errors */
+    opt = getopt_long(argc, argv, shortopts, longopts, NULL);
+    switch (opt) {
+    case 'h':
+        fputs(help, stdout);
+        exit(EXIT_SUCCESS);
+    case ':':
+        usage_error("option -%c needs an argument", optopt);
+    case '?':
+        if (optopt != 0)
+            usage_error("unknown option -%c", optopt);
+        usage_error("unknown option %s", argv[optind - 1]);
+    }
+    return opt;
+}
+
+long parse_long(const char *what, const char *text, long min, long max)
+{
+    int hex = text[0] == '0' && (text[1] == 'x' || text[1] == 'X');
+    const char *digits = hex ? text + 2 : text;
+    const char *first = (!hex && digits[0] == '-') ? digits + 1 : digits;
+    const char *allowed = hex ? "0123456789abcdefABCDEF" : "0123456789";
+    long n;
+
+    /* strtol alone would take "", " 12", "+12", "0x0x5", and stop at "12x" */
+    if (*first == '\0' || first[strspn(first, allowed)] != '\0')
+        usage_error("%s: \"%s\" is not a number", what, text);
+    errno = 0;
+    n = strtol(digits, NULL, hex ? 16 : 10);
+    if (errno == ERANGE || n < min || n > max)
+        usage_error("%s: %s is out of range (%ld to %ld)", what, text, min, max);
+    return n;
+}
+
+mode_t parse_mode(const char *what, const char *text)
+{
+    long mode;
+
+    if (*text == '\0' || text[strspn(text, "01234567")] != '\0')
+        usage_error("%s: \"%s\" is not an octal mode (0 to 0777)", what, text);
+    errno = 0;
+    mode = strtol(text, NULL, 8);
+    if (errno == ERANGE || mode > 0777)
+        usage_error("%s: \"%s\" is not an octal mode (0 to 0777)", what, text);
+    return (mode_t)mode;
+}
+
+key_t parse_key_option(int opt, const char *arg)
+{
+    switch (opt) {
+    case 'p':
+        return IPC_PRIVATE;
+    case 'K': {
+        /* hex, as ipcs shows keys; 0x is optional */
+        const char *hex = (arg[0] == '0' && (arg[1] == 'x' || arg[1] == 'X')) ? arg + 2 : arg;
+        size_t len = strlen(hex);
+
+        if (len == 0 || len > 8 || hex[strspn(hex, "0123456789abcdefABCDEF")] != '\0')
+            usage_error("key: \"%s\" is not a hex key (1 to ffffffff)", arg);
+        if (strtoul(hex, NULL, 16) == 0)
+            usage_error("key: 0 means IPC_PRIVATE; give a non-zero key");
+        return (key_t)(unsigned int)strtoul(hex, NULL, 16);
+    }
+    case 'k': {
+        char path[PATH_MAX];
+        const char *colon = strrchr(arg, ':');
+        long id = 1;
+        key_t key;
+
+        if (colon != NULL) {
+            id = parse_long("ftok id", colon + 1, 1, 255);
+            snprintf(path, sizeof path, "%.*s", (int)(colon - arg), arg);
+        } else {
+            snprintf(path, sizeof path, "%s", arg);
+        }
+        if (path[0] == '\0')
+            usage_error("-k needs a path: -k PATH[:ID]");
+        key = ftok(path, (int)id);
+        if (key == -1)
+            die("ftok %s", path);
+        return key;
+    }
+    }
+    usage_error("parse_key_option: -%c is not a key option", opt);
+}

@@ -1,0 +1,487 @@
+/* harness.c: the shared test helpers described in harness.h. */
+#define _GNU_SOURCE
+#include "harness.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <grp.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/msg.h>
+#include <sys/sem.h>
+#include <sys/shm.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#ifndef IPCLAB_TOP
+#error "IPCLAB_TOP (the top of the source tree) comes from the Makefile"
+#endif
+
+enum { NOBODY = 65534 };
+
+const char *const t_kind_name[3] = { "shm", "sem", "msg" };
+static const char *const proc_file[3] = {
+    "/proc/sysvipc/shm", "/proc/sysvipc/sem", "/proc/sysvipc/msg",
+};
+
+/* The run's own directory: key files, the registry of what the run made,
+ * the list of skipped tests. Removed at the end of the run. */
+static char rundir[PATH_MAX];
+
+const char *t_rundir(void)
+{
+    return rundir;
+}
+
+static void rundir_path(char path[PATH_MAX], const char *name)
+{
+    snprintf(path, PATH_MAX, "%s/%s", rundir, name);
+}
+
+/* Append one line to a file of the run directory. O_APPEND keeps lines
+ * whole when several processes write; the files are 0666 so that a child
+ * running as nobody can write too. */
+static void append(const char *name, const char *fmt, ...)
+{
+    char path[PATH_MAX], line[512];
+    va_list ap;
+    int fd, len;
+
+    va_start(ap, fmt);
+    len = vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    rundir_path(path, name);
+    fd = open(path, O_WRONLY | O_APPEND | O_CREAT, 0666);
+    ck_assert_msg(fd != -1, "open %s: %s", path, strerror(errno));
+    ck_assert_int_eq(write(fd, line, (size_t)len), len);
+    close(fd);
+}
+
+/* --- /proc/sysvipc ---------------------------------------------------------- */
+
+/* Call FN for every object of KIND the kernel lists: key and id are the
+ * first two columns of each file. Returns FN's first non-zero answer. */
+static int each_object(enum t_kind kind, int (*fn)(key_t, int, void *), void *ctx)
+{
+    FILE *f = fopen(proc_file[kind], "r");
+    char line[512];
+    int key, id, answer = 0;
+
+    if (f == NULL)
+        return 0;
+    while (answer == 0 && fgets(line, sizeof line, f) != NULL)
+        if (sscanf(line, "%d %d", &key, &id) == 2)
+            answer = fn((key_t)key, id, ctx);
+    fclose(f);
+    return answer;
+}
+
+static int has_id(key_t key, int id, void *ctx)
+{
+    (void)key;
+    return id == *(int *)ctx;
+}
+
+static int has_key(key_t key, int id, void *ctx)
+{
+    (void)id;
+    return key == *(key_t *)ctx;
+}
+
+bool t_exists(enum t_kind kind, int id)
+{
+    return each_object(kind, has_id, &id);
+}
+
+/* --- keys --------------------------------------------------------------------- */
+
+void t_new_file(char path[PATH_MAX])
+{
+    static int counter;
+    int fd;
+
+    snprintf(path, PATH_MAX, "%s/f%ld-%d", rundir, (long)getpid(), ++counter);
+    fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0644);
+    ck_assert_msg(fd != -1, "open %s: %s", path, strerror(errno));
+    fchmod(fd, 0644);                   /* readable whatever the umask */
+    close(fd);
+}
+
+key_t t_key(int id, char path[PATH_MAX])
+{
+    char file[PATH_MAX];
+
+    /* ftok keeps only 8+8+16 bits: another file somewhere may share the key */
+    for (int tries = 0; tries < 100; tries++) {
+        key_t key;
+        bool used = false;
+
+        t_new_file(file);
+        key = ftok(file, id);
+        ck_assert_msg(key != -1, "ftok %s: %s", file, strerror(errno));
+        for (int k = T_SHM; k <= T_MSG; k++)
+            used = used || each_object(k, has_key, &key);
+        if (used)
+            continue;
+        append("registry", "key %d\n", (int)key);
+        if (path != NULL)
+            snprintf(path, PATH_MAX, "%s", file);
+        return key;
+    }
+    ck_abort_msg("no unused key found after 100 files");
+    return -1;
+}
+
+/* --- objects ------------------------------------------------------------------- */
+
+union semun {                           /* the caller defines it: see semctl(2) */
+    int val;
+    struct semid_ds *buf;
+    unsigned short *array;
+};
+
+void t_track(enum t_kind kind, int id)
+{
+    append("registry", "obj %d %d\n", (int)kind, id);
+}
+
+int t_get(enum t_kind kind, key_t key, int flags)
+{
+    int id = -1;
+
+    switch (kind) {
+    case T_SHM: id = shmget(key, 4096, flags); break;
+    case T_SEM: id = semget(key, 1, flags); break;
+    case T_MSG: id = msgget(key, flags); break;
+    }
+    if (id != -1) {
+        int saved = errno;
+
+        t_track(kind, id);
+        errno = saved;
+    }
+    return id;
+}
+
+int t_stat(enum t_kind kind, int id, struct ipc_perm *perm)
+{
+    struct shmid_ds shm;
+    struct semid_ds sem;
+    struct msqid_ds msg;
+    int rc = -1;
+
+    switch (kind) {
+    case T_SHM:
+        rc = shmctl(id, IPC_STAT, &shm);
+        *perm = shm.shm_perm;
+        break;
+    case T_SEM:
+        rc = semctl(id, 0, IPC_STAT, (union semun){ .buf = &sem });
+        *perm = sem.sem_perm;
+        break;
+    case T_MSG:
+        rc = msgctl(id, IPC_STAT, &msg);
+        *perm = msg.msg_perm;
+        break;
+    }
+    return rc;
+}
+
+/* IPC_SET changes uid, gid and mode (and msg_qbytes for a queue, which is
+ * why this reads the whole structure first and writes it back). */
+int t_set(enum t_kind kind, int id, const struct ipc_perm *perm)
+{
+    struct shmid_ds shm;
+    struct semid_ds sem;
+    struct msqid_ds msg;
+    struct ipc_perm *p = NULL;
+    int rc = -1;
+
+    switch (kind) {
+    case T_SHM: rc = shmctl(id, IPC_STAT, &shm); p = &shm.shm_perm; break;
+    case T_SEM: rc = semctl(id, 0, IPC_STAT, (union semun){ .buf = &sem }); p = &sem.sem_perm; break;
+    case T_MSG: rc = msgctl(id, IPC_STAT, &msg); p = &msg.msg_perm; break;
+    }
+    if (rc == -1)
+        return -1;
+    p->uid = perm->uid;
+    p->gid = perm->gid;
+    p->mode = perm->mode;
+    switch (kind) {
+    case T_SHM: return shmctl(id, IPC_SET, &shm);
+    case T_SEM: return semctl(id, 0, IPC_SET, (union semun){ .buf = &sem });
+    case T_MSG: return msgctl(id, IPC_SET, &msg);
+    }
+    return -1;
+}
+
+int t_rm(enum t_kind kind, int id)
+{
+    switch (kind) {
+    case T_SHM: return shmctl(id, IPC_RMID, NULL);
+    case T_SEM: return semctl(id, 0, IPC_RMID);
+    case T_MSG: return msgctl(id, IPC_RMID, NULL);
+    }
+    return -1;
+}
+
+/* --- programs -------------------------------------------------------------------- */
+
+static int wait_status(pid_t pid)
+{
+    int status;
+
+    while (waitpid(pid, &status, 0) == -1)
+        if (errno != EINTR)
+            return -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+void t_run(struct t_run *r, const char *input, const char *prog, ...)
+{
+    char path[PATH_MAX];
+    char *argv[64];
+    int in[2], out[2], err[2], argc = 0;
+    size_t nout = 0, nerr = 0, nin = 0, inlen = input ? strlen(input) : 0;
+    pid_t pid;
+    va_list ap;
+
+    snprintf(path, sizeof path, "%s/%s", IPCLAB_TOP, prog);
+    argv[argc++] = strrchr(path, '/') + 1;
+    va_start(ap, prog);
+    while (argc < 63 && (argv[argc] = va_arg(ap, char *)) != NULL)
+        argc++;
+    va_end(ap);
+    argv[argc] = NULL;
+
+    ck_assert(pipe(in) == 0 && pipe(out) == 0 && pipe(err) == 0);
+    pid = fork();
+    ck_assert(pid != -1);
+    if (pid == 0) {
+        dup2(in[0], 0);
+        dup2(out[1], 1);
+        dup2(err[1], 2);
+        for (int fd = 3; fd < 64; fd++)
+            close(fd);
+        if (chdir(rundir) == -1)        /* files a program makes land in the run dir */
+            _exit(126);
+        alarm(60);                      /* survives exec: a hung program dies */
+        execv(path, argv);
+        dprintf(2, "exec %s: %s\n", path, strerror(errno));
+        _exit(127);
+    }
+    close(in[0]);
+    close(out[1]);
+    close(err[1]);
+    if (inlen == 0)
+        close(in[1]);
+
+    /* Feed stdin and drain stdout and stderr together, so that no pipe fills. */
+    struct pollfd fds[3] = {
+        { .fd = out[0], .events = POLLIN },
+        { .fd = err[0], .events = POLLIN },
+        { .fd = inlen ? in[1] : -1, .events = POLLOUT },
+    };
+    while (fds[0].fd != -1 || fds[1].fd != -1) {
+        if (poll(fds, 3, -1) == -1) {
+            ck_assert_int_eq(errno, EINTR);
+            continue;
+        }
+        for (int i = 0; i < 2; i++) {
+            char *buf = i == 0 ? r->out : r->err;
+            size_t cap = i == 0 ? sizeof r->out : sizeof r->err;
+            size_t *n = i == 0 ? &nout : &nerr;
+            char scratch[4096];
+
+            if (fds[i].fd == -1 || fds[i].revents == 0)
+                continue;
+            ssize_t got = read(fds[i].fd, scratch, sizeof scratch);
+            if (got <= 0) {
+                close(fds[i].fd);
+                fds[i].fd = -1;
+                continue;
+            }
+            size_t keep = (size_t)got < cap - 1 - *n ? (size_t)got : cap - 1 - *n;
+            memcpy(buf + *n, scratch, keep);
+            *n += keep;
+        }
+        if (fds[2].fd != -1 && fds[2].revents != 0) {
+            ssize_t put = write(fds[2].fd, input + nin, inlen - nin);
+            if (put > 0)
+                nin += (size_t)put;
+            if (put <= 0 || nin == inlen) {
+                close(fds[2].fd);
+                fds[2].fd = -1;
+            }
+        }
+    }
+    if (fds[2].fd != -1)
+        close(fds[2].fd);
+    r->out[nout] = '\0';
+    r->err[nerr] = '\0';
+    r->status = wait_status(pid);
+}
+
+int t_lines(const char *text)
+{
+    int n = 0;
+
+    for (; *text; text++)
+        n += *text == '\n';
+    return n;
+}
+
+/* --- users ------------------------------------------------------------------------- */
+
+bool t_root(void)
+{
+    return geteuid() == 0;
+}
+
+uid_t t_plain_uid(void)
+{
+    return t_root() ? NOBODY : getuid();
+}
+
+gid_t t_plain_gid(void)
+{
+    return t_root() ? NOBODY : getgid();
+}
+
+int t_unprivileged(int (*fn)(void *), void *arg)
+{
+    pid_t pid = fork();
+
+    ck_assert(pid != -1);
+    if (pid == 0) {
+        if (t_root() && (setgroups(0, NULL) == -1 || setgid(NOBODY) == -1 ||
+                         setuid(NOBODY) == -1))
+            _exit(125);
+        _exit(fn(arg));
+    }
+    return wait_status(pid);
+}
+
+/* --- skipping ------------------------------------------------------------------------ */
+
+void t_skip(const char *func, const char *reason)
+{
+    size_t len = strlen(func);
+
+    if (len > 3 && strcmp(func + len - 3, "_fn") == 0)   /* START_TEST's name_fn */
+        len -= 3;
+    append("skips", "SKIP %.*s: %s\n", (int)len, func, reason);
+}
+
+/* --- the run ------------------------------------------------------------------------- */
+
+struct sweep {
+    enum t_kind kind;
+    int n, ids[256];
+    key_t keys[256];
+};
+
+/* Collect the objects the run made that are still there; they are removed
+ * after the listing is read, not while it is being read. */
+static int collect(key_t key, int id, void *ctx)
+{
+    struct sweep *s = ctx;
+
+    if (s->n < 256 && registered(s->kind, key, id)) {
+        s->keys[s->n] = key;
+        s->ids[s->n++] = id;
+    }
+    return 0;
+}
+
+static int sweep(enum t_kind kind)
+{
+    struct sweep s = { .kind = kind };
+
+    each_object(kind, collect, &s);
+    for (int i = 0; i < s.n; i++)
+        printf("LEAK: %s id %d (key 0x%08x) was left behind by the tests; %s\n",
+               t_kind_name[kind], s.ids[i], (unsigned int)s.keys[i],
+               t_rm(kind, s.ids[i]) == 0 ? "removed it" : strerror(errno));
+    return s.n;
+}
+
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st; (void)flag; (void)ftw;
+    return remove(path);
+}
+
+static pid_t runner;
+
+static void forward(int sig)
+{
+    if (runner > 0)
+        kill(runner, sig);
+}
+
+int t_main(Suite *suite)
+{
+    const char *tmp = getenv("TMPDIR");
+    char log[PATH_MAX], path[PATH_MAX], line[512];
+    int status, leaks = 0;
+    FILE *f;
+
+    snprintf(rundir, sizeof rundir, "%s/ipclab-%s-XXXXXX", tmp && *tmp ? tmp : "/tmp",
+             program_invocation_short_name);
+    if (mkdtemp(rundir) == NULL || chmod(rundir, 0755) == -1) {
+        fprintf(stderr, "%s: mkdtemp %s: %s\n", program_invocation_short_name, rundir,
+                strerror(errno));
+        return 1;
+    }
+    /* made here with mode 0666, so that a child running as nobody can append */
+    for (const char *const *name = (const char *const[]){ "registry", "skips", NULL }; *name; name++) {
+        int fd;
+
+        rundir_path(path, *name);
+        if ((fd = open(path, O_WRONLY | O_CREAT, 0666)) != -1) {
+            fchmod(fd, 0666);
+            close(fd);
+        }
+    }
+    snprintf(log, sizeof log, "%s/tests/logs", IPCLAB_TOP);
+    mkdir(log, 0755);
+    snprintf(log, sizeof log, "%s/tests/logs/%s.log", IPCLAB_TOP, program_invocation_short_name);
+
+    /* The tests run in a child; this process outlives them to sweep up. */
+    fflush(stdout);
+    runner = fork();
+    if (runner == 0) {
+        SRunner *sr = srunner_create(suite);
+
+        srunner_set_log(sr, log);
+        srunner_run_all(sr, CK_ENV);
+        status = srunner_ntests_failed(sr);
+        srunner_free(sr);
+        exit(status == 0 ? 0 : 1);
+    }
+    signal(SIGINT, forward);
+    signal(SIGTERM, forward);
+    status = runner == -1 ? -1 : wait_status(runner);
+    if (status > 1)
+        printf("%s: the test runner stopped with status %d\n",
+               program_invocation_short_name, status);
+
+    rundir_path(path, "skips");
+    if ((f = fopen(path, "r")) != NULL) {
+        while (fgets(line, sizeof line, f) != NULL)
+            fputs(line, stdout);
+        fclose(f);
+    }
+    for (int k = T_SHM; k <= T_MSG; k++)
+        leaks += sweep(k);
+    nftw(rundir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+    fflush(stdout);
+    return status == 0 && leaks == 0 ? 0 : 1;
+}

@@ -1,0 +1,76 @@
+/* harness.h: what every Check suite of the lab shares.
+ *
+ *  - t_main(): runs a suite in a child process and, after it, the leak guard:
+ *    every System V object the run made (t_shmget and friends, t_track) or
+ *    that has one of its keys (t_key) is removed, and a leftover fails the run,
+ *    even when a test crashed or the run was interrupted.
+ *  - keys unique to the run: ftok on a fresh file in the run's own directory.
+ *  - one interface to the three kinds of object, for tests that hold for all.
+ *  - t_run(): run a program of the lab, capture stdout, stderr and status.
+ *  - t_unprivileged() / t_as_other_user(): code in a child without the
+ *    capabilities that bypass IPC permissions (root switches to nobody).
+ *  - T_SKIP(reason): a test that cannot run here says so, and the run lists it.
+ */
+#ifndef HARNESS_H
+#define HARNESS_H
+
+#include <check.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/ipc.h>
+#include <sys/types.h>
+
+int t_main(Suite *suite);
+
+/* --- keys ---------------------------------------------------------------- */
+/* A new empty file in the run's directory, its path written to PATH. */
+void t_new_file(char path[PATH_MAX]);
+/* ftok(ID) of a new file (path to PATH if not NULL), checked to be unused by
+ * any object and recorded for the leak guard. */
+key_t t_key(int id, char path[PATH_MAX]);
+const char *t_rundir(void);
+
+/* --- the three kinds of object --------------------------------------------- */
+enum t_kind { T_SHM, T_SEM, T_MSG };
+extern const char *const t_kind_name[3];   /* "shm", "sem", "msg" */
+
+/* shmget (4096 bytes), semget (1 semaphore) or msgget; the id is recorded. */
+int t_get(enum t_kind kind, key_t key, int flags);
+int t_stat(enum t_kind kind, int id, struct ipc_perm *perm);     /* IPC_STAT */
+int t_set(enum t_kind kind, int id, const struct ipc_perm *perm); /* IPC_SET */
+int t_rm(enum t_kind kind, int id);                              /* IPC_RMID */
+/* Record an id made elsewhere (printed by a program) for the leak guard. */
+void t_track(enum t_kind kind, int id);
+/* Is there an object of this kind with this id? (read from /proc/sysvipc) */
+bool t_exists(enum t_kind kind, int id);
+
+/* --- programs --------------------------------------------------------------- */
+struct t_run {
+    int status;             /* exit code, or 128 + signal number */
+    char out[16384];        /* stdout, NUL-terminated (cut if longer) */
+    char err[4096];         /* stderr, likewise */
+};
+/* Run PROG (a path from the top of the tree, e.g. "chapters/ftok/ftok_key")
+ * with the NULL-terminated arguments, INPUT (may be NULL) on its stdin.
+ * A program still running after 60 seconds is killed (SIGALRM). */
+void t_run(struct t_run *r, const char *input, const char *prog, ...)
+    __attribute__((sentinel));
+/* How many lines TEXT has. */
+int t_lines(const char *text);
+
+/* --- users ------------------------------------------------------------------ */
+bool t_root(void);
+/* The uid and gid t_unprivileged() runs as: nobody (65534) when we are root,
+ * ourselves otherwise. */
+uid_t t_plain_uid(void);
+gid_t t_plain_gid(void);
+/* Run FN(ARG) in a child without CAP_IPC_OWNER; returns its exit status
+ * (FN's return value), or 128 + signal. */
+int t_unprivileged(int (*fn)(void *), void *arg);
+
+/* --- skipping ----------------------------------------------------------------- */
+void t_skip(const char *func, const char *reason);
+#define T_SKIP(reason) do { t_skip(__func__, (reason)); return; } while (0)
+
+#endif
