@@ -32,11 +32,16 @@ static const char *const proc_file[3] = {
 
 /* The run's own directory: key files, the registry of what the run made,
  * the list of skipped tests. Removed at the end of the run. */
-static char rundir[PATH_MAX];
+static char rundir[1024];
 
 const char *t_rundir(void)
 {
     return rundir;
+}
+
+const char *t_top(void)
+{
+    return IPCLAB_TOP;
 }
 
 static void rundir_path(char path[PATH_MAX], const char *name)
@@ -252,7 +257,7 @@ void t_run(struct t_run *r, const char *input, const char *prog, ...)
     pid_t pid;
     va_list ap;
 
-    snprintf(path, sizeof path, "%s/%s", IPCLAB_TOP, prog);
+    snprintf(path, sizeof path, "%s/%s", t_top(), prog);
     argv[argc++] = strrchr(path, '/') + 1;
     va_start(ap, prog);
     while (argc < 63 && (argv[argc] = va_arg(ap, char *)) != NULL)
@@ -386,6 +391,28 @@ struct sweep {
     int n, ids[256];
     key_t keys[256];
 };
+
+/* Did the run make this object, or give out its key? */
+static bool registered(enum t_kind kind, key_t key, int id)
+{
+    char path[PATH_MAX], line[128];
+    bool found = false;
+    FILE *f;
+
+    rundir_path(path, "registry");
+    if ((f = fopen(path, "r")) == NULL)
+        return false;
+    while (!found && fgets(line, sizeof line, f) != NULL) {
+        int k, rid, rkey;
+
+        if (sscanf(line, "key %d", &rkey) == 1)
+            found = key != IPC_PRIVATE && key == (key_t)rkey;
+        else if (sscanf(line, "obj %d %d", &k, &rid) == 2)
+            found = k == (int)kind && rid == id;
+    }
+    fclose(f);
+    return found;
+}
 
 /* Collect the objects the run made that are still there; they are removed
  * after the listing is read, not while it is being read. */

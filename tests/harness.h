@@ -30,6 +30,8 @@ void t_new_file(char path[PATH_MAX]);
  * any object and recorded for the leak guard. */
 key_t t_key(int id, char path[PATH_MAX]);
 const char *t_rundir(void);
+/* The top of the source tree, where the programs are. */
+const char *t_top(void);
 
 /* --- the three kinds of object --------------------------------------------- */
 enum t_kind { T_SHM, T_SEM, T_MSG };
