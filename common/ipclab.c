@@ -45,7 +45,7 @@ void warn_errno(const char *call, ...)
     errno = saved;
 }
 
-void fail(const char *fmt, ...)
+void fatal(const char *fmt, ...)
 {
     va_list ap;
 

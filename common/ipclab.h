@@ -3,7 +3,7 @@
  * Errors come out in one format, always on one line of stderr:
  *
  *     PROG: CALL: ENAME: strerror text     a call failed      (die, warn_errno)
- *     PROG: message                        a run-time failure (fail)
+ *     PROG: message                        a run-time failure (fatal)
  *     PROG: message (see PROG --help)      a bad command line (usage_error)
  *
  * Exit codes: 0 success, 1 a call failed at run time, 2 bad command line.
@@ -24,7 +24,7 @@ noreturn void die(const char *call, ...)
     __attribute__((format(printf, 1, 2)));
 void warn_errno(const char *call, ...)          /* keeps errno as it was */
     __attribute__((format(printf, 1, 2)));
-noreturn void fail(const char *fmt, ...)
+noreturn void fatal(const char *fmt, ...)
     __attribute__((format(printf, 1, 2)));
 noreturn void usage_error(const char *fmt, ...)
     __attribute__((format(printf, 1, 2)));

@@ -500,10 +500,19 @@ int t_main(Suite *suite)
         printf("%s: the test runner stopped with status %d\n",
                program_invocation_short_name, status);
 
+    /* The skipped tests, on stdout and beside the log for tests/check-claims */
     rundir_path(path, "skips");
+    snprintf(log + strlen(log) - strlen(".log"), sizeof log - strlen(log) + 4, ".skips");
     if ((f = fopen(path, "r")) != NULL) {
-        while (fgets(line, sizeof line, f) != NULL)
+        FILE *kept = fopen(log, "w");
+
+        while (fgets(line, sizeof line, f) != NULL) {
             fputs(line, stdout);
+            if (kept)
+                fputs(line, kept);
+        }
+        if (kept)
+            fclose(kept);
         fclose(f);
     }
     for (int k = T_SHM; k <= T_MSG; k++)

@@ -60,18 +60,19 @@ static int get(const char *label, key_t key, int flags)
 
 int main(int argc, char *argv[])
 {
-    key_t key = -1;
-    int opt, a, b, c;
+    const char *key_arg = ".:1";
+    int key_opt = 0, opt, a, b, c;
+    key_t key;
 
     while ((opt = next_option(argc, argv, "k:K:", help)) != -1) {
-        if (key != -1)
+        if (key_opt != 0)
             usage_error("give one key option");
-        key = parse_key_option(opt, optarg);
+        key_opt = opt;
+        key_arg = optarg;
     }
     if (optind != argc)
         usage_error("too many arguments");
-    if (key == -1)
-        key = parse_key_option('k', ".:1");
+    key = parse_key_option(key_opt ? key_opt : 'k', key_arg);
     atexit(remove_made);
 
     printf("key 0x%08x\n", (unsigned int)key);
@@ -87,7 +88,7 @@ int main(int argc, char *argv[])
     // tag::key[]
     c = get("key, IPC_CREAT|IPC_EXCL", key, IPC_CREAT | IPC_EXCL);  // <2>
     if (c == -1 && errno == EEXIST)
-        fail("key 0x%08x is in use already: choose another with -k or -K",
+        fatal("key 0x%08x is in use already: choose another with -k or -K",
              (unsigned int)key);
     if (c == -1)
         die("shmget");

@@ -97,9 +97,9 @@ int main(int argc, char *argv[])
     }
     // end::wrap[]
     if (stop)
-        fail("interrupted after %ld creations", n);
+        fatal("interrupted after %ld creations", n);
     if (n == limit)
-        fail("the first %s did not come back within %ld creations",
+        fatal("the first %s did not come back within %ld creations",
              whole_id ? "id" : "index", limit);
     printf("%s %d came back after %ld creations: ", whole_id ? "id" : "index",
            whole_id ? first : first % IPCMNI, n);

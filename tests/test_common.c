@@ -1,0 +1,316 @@
+/* test_common.c: common/ (the error helper, the parsers, libsysvipc.a) and
+ * the conventions every program of every chapter follows. */
+#define _GNU_SOURCE
+#include "harness.h"
+#include "ipclab.h"
+#include "sysvipc.h"
+
+#include <errno.h>
+#include <glob.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/shm.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* --- the error helper ------------------------------------------------------ */
+
+struct captured {
+    int status;
+    char text[1024];        /* stdout and stderr, in the order they came */
+};
+
+/* Run FN in a child whose stdout and stderr go into one pipe. */
+static void capture(struct captured *c, void (*fn)(void))
+{
+    int fds[2], status;
+    ssize_t n, got = 0;
+    pid_t pid;
+
+    ck_assert_int_eq(pipe(fds), 0);
+    pid = fork();
+    if (pid == 0) {
+        dup2(fds[1], 1);
+        dup2(fds[1], 2);
+        fn();
+        exit(0);
+    }
+    close(fds[1]);
+    while ((n = read(fds[0], c->text + got, sizeof c->text - 1 - (size_t)got)) > 0)
+        got += n;
+    c->text[got] = '\0';
+    close(fds[0]);
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    c->status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+static void call_die(void)
+{
+    printf("a line of output first\n");       /* buffered: stdout is a pipe */
+    errno = EEXIST;
+    die("shmget");
+}
+
+static void call_die_with_detail(void)
+{
+    errno = ENOENT;
+    die("ftok %s", "/no/file");
+}
+
+static void call_warn_errno(void)
+{
+    errno = EACCES;
+    warn_errno("shmat");
+    exit(errno == EACCES ? 0 : 3);              /* errno is kept */
+}
+
+static void call_fatal(void)
+{
+    fatal("segment %d is too small", 7);
+}
+
+static void call_usage_error(void)
+{
+    usage_error("size: \"%s\" is not a number", "12x");
+}
+
+START_TEST(error_format)
+{
+    static const struct {
+        void (*fn)(void);
+        int status;
+        const char *text;
+    } rows[] = {
+        { call_die, 1, "a line of output first\ntest_common: shmget: EEXIST: File exists\n" },
+        { call_die_with_detail, 1, "test_common: ftok /no/file: ENOENT: No such file or directory\n" },
+        { call_warn_errno, 0, "test_common: shmat: EACCES: Permission denied\n" },
+        { call_fatal, 1, "test_common: segment 7 is too small\n" },
+        { call_usage_error, 2,
+          "test_common: size: \"12x\" is not a number (see test_common --help)\n" },
+    };
+    struct captured c;
+
+    capture(&c, rows[_i].fn);
+    ck_assert_int_eq(c.status, rows[_i].status);
+    ck_assert_str_eq(c.text, rows[_i].text);
+}
+END_TEST
+
+/* --- the parsers ------------------------------------------------------------ */
+
+START_TEST(parse_accepts)
+{
+    char path[PATH_MAX], arg[PATH_MAX + 8];
+    key_t key = t_key(7, path);
+
+    ck_assert_int_eq(parse_long("n", "42", 0, 100), 42);
+    ck_assert_int_eq(parse_long("n", "-5", -10, 10), -5);
+    ck_assert_int_eq(parse_long("n", "0x1F", 0, 100), 31);
+    ck_assert_int_eq(parse_long("n", "007", 0, 100), 7);        /* decimal, not octal */
+    ck_assert_int_eq(parse_mode("mode", "0640"), 0640);
+    ck_assert_int_eq(parse_mode("mode", "777"), 0777);
+    ck_assert_int_eq(parse_key_option('p', NULL), IPC_PRIVATE);
+    ck_assert_int_eq(parse_key_option('K', "0x1a2b"), 0x1a2b);
+    ck_assert_int_eq(parse_key_option('K', "DEADBEEF"), (key_t)0xdeadbeef);
+    snprintf(arg, sizeof arg, "%s:7", path);
+    ck_assert_int_eq(parse_key_option('k', arg), key);
+    ck_assert_int_eq(parse_key_option('k', path), ftok(path, 1));   /* ID 1 by default */
+}
+END_TEST
+
+static const char *bad_text;
+
+static void call_parse_long(void) { parse_long("n", bad_text, -10, 10); }
+static void call_parse_mode(void) { parse_mode("mode", bad_text); }
+static void call_parse_key(void) { parse_key_option('K', bad_text); }
+
+START_TEST(parse_refuses)
+{
+    static const struct {
+        void (*fn)(void);
+        const char *text, *says;
+    } rows[] = {
+        { call_parse_long, "", "n: \"\" is not a number" },
+        { call_parse_long, " 5", "n: \" 5\" is not a number" },
+        { call_parse_long, "+5", "n: \"+5\" is not a number" },
+        { call_parse_long, "5x", "n: \"5x\" is not a number" },
+        { call_parse_long, "0x", "n: \"0x\" is not a number" },
+        { call_parse_long, "0x0x5", "n: \"0x0x5\" is not a number" },
+        { call_parse_long, "-", "n: \"-\" is not a number" },
+        { call_parse_long, "11", "n: 11 is out of range (-10 to 10)" },
+        { call_parse_long, "99999999999999999999", "n: 99999999999999999999 is out of range (-10 to 10)" },
+        { call_parse_mode, "8", "mode: \"8\" is not an octal mode (0 to 0777)" },
+        { call_parse_mode, "01000", "mode: \"01000\" is not an octal mode (0 to 0777)" },
+        { call_parse_mode, "-1", "mode: \"-1\" is not an octal mode (0 to 0777)" },
+        { call_parse_key, "0", "key: 0 means IPC_PRIVATE; give a non-zero key" },
+        { call_parse_key, "0x", "key: \"0x\" is not a hex key (1 to ffffffff)" },
+        { call_parse_key, "100000000", "key: \"100000000\" is not a hex key (1 to ffffffff)" },
+        { call_parse_key, "-1", "key: \"-1\" is not a hex key (1 to ffffffff)" },
+    };
+    char expect[256];
+    struct captured c;
+
+    bad_text = rows[_i].text;
+    capture(&c, rows[_i].fn);
+    snprintf(expect, sizeof expect, "test_common: %s (see test_common --help)\n", rows[_i].says);
+    ck_assert_int_eq(c.status, 2);
+    ck_assert_str_eq(c.text, expect);
+}
+END_TEST
+
+/* --- libsysvipc.a ------------------------------------------------------------- */
+
+START_TEST(sysv_shmget_creates_then_opens)
+{
+    char path[PATH_MAX];
+    struct shmid_ds ds;
+    int id, again;
+
+    t_key(1, path);                     /* a fresh file; the wrapper uses id 1234 */
+    id = sysv_shmget(path, 0, 8192, 0600);
+    ck_assert_int_ne(id, -1);
+    t_track(T_SHM, id);
+    ck_assert_int_eq(shmctl(id, IPC_STAT, &ds), 0);
+    ck_assert_int_eq(ds.shm_perm.__key, ftok(path, SYSV_FTOK_ID));
+    ck_assert_int_eq(ds.shm_perm.__key, ftok(path, 0xd2));   /* 1234 & 0xff */
+    ck_assert_uint_eq(ds.shm_segsz, 8192);
+    /* a second call finds the segment made by the first: EEXIST is handled */
+    again = sysv_shmget(path, 0, 8192, 0600);
+    ck_assert_int_eq(again, id);
+    ck_assert_int_eq(sysv_shmrm(id), 0);
+    ck_assert(!t_exists(T_SHM, id));
+}
+END_TEST
+
+START_TEST(sysv_shmget_with_fixed_key)
+{
+    key_t key = t_key(1, NULL);
+    int id = sysv_shmget(NULL, key, 4096, 0600), priv;
+    struct shmid_ds ds;
+
+    ck_assert_int_ne(id, -1);
+    t_track(T_SHM, id);
+    ck_assert_int_eq(sysv_shmget(NULL, key, 4096, 0600), id);
+    priv = sysv_shmget(NULL, IPC_PRIVATE, 4096, 0600);
+    ck_assert_int_ne(priv, -1);
+    t_track(T_SHM, priv);
+    ck_assert_int_ne(priv, id);
+    ck_assert_int_eq(shmctl(priv, IPC_STAT, &ds), 0);
+    ck_assert_int_eq(ds.shm_perm.__key, IPC_PRIVATE);
+    ck_assert_int_eq(sysv_shmrm(id), 0);
+    ck_assert_int_eq(sysv_shmrm(priv), 0);
+}
+END_TEST
+
+static void call_failing_wrappers(void)
+{
+    char missing[PATH_MAX + 16];
+
+    snprintf(missing, sizeof missing, "%s/no-such-file", t_rundir());
+    if (sysv_shmget(missing, 0, 4096, 0600) != -1 || errno != ENOENT)
+        exit(3);
+    if (sysv_shmrm(-1) != -1 || errno != EINVAL)
+        exit(4);
+    exit(0);
+}
+
+START_TEST(sysv_wrappers_report_failures)
+{
+    struct captured c;
+    char expect[PATH_MAX + 256];
+
+    capture(&c, call_failing_wrappers);
+    ck_assert_int_eq(c.status, 0);
+    snprintf(expect, sizeof expect,
+             "test_common: ftok %s/no-such-file: ENOENT: No such file or directory\n"
+             "test_common: shmctl IPC_RMID -1: EINVAL: Invalid argument\n", t_rundir());
+    ck_assert_str_eq(c.text, expect);
+}
+END_TEST
+
+/* --- every program of every chapter -------------------------------------------- */
+
+static glob_t programs;
+
+static void find_programs(void)
+{
+    char pattern[PATH_MAX];
+
+    snprintf(pattern, sizeof pattern, "%s/chapters/*/*.c", t_top());
+    ck_assert_int_eq(glob(pattern, 0, NULL, &programs), 0);
+    for (size_t i = 0; i < programs.gl_pathc; i++) {
+        char *p = programs.gl_pathv[i];
+
+        p[strlen(p) - 2] = '\0';                          /* drop ".c" */
+        memmove(p, p + strlen(t_top()) + 1, strlen(p) - strlen(t_top()));
+    }
+}
+
+START_TEST(every_program_answers_help)
+{
+    char expect[128];
+    struct t_run r;
+
+    find_programs();
+    for (size_t i = 0; i < programs.gl_pathc; i++) {
+        const char *prog = programs.gl_pathv[i], *name = strrchr(prog, '/') + 1;
+
+        t_run(&r, NULL, prog, "--help", NULL);
+        snprintf(expect, sizeof expect, "usage: %s", name);
+        ck_assert_msg(r.status == 0, "%s --help: status %d, %s", prog, r.status, r.err);
+        ck_assert_msg(strncmp(r.out, expect, strlen(expect)) == 0, "%s --help:\n%s", prog, r.out);
+        ck_assert_msg(r.err[0] == '\0', "%s --help wrote to stderr: %s", prog, r.err);
+        t_run(&r, NULL, prog, "-h", NULL);
+        ck_assert_msg(r.status == 0 && strncmp(r.out, expect, strlen(expect)) == 0,
+                      "%s -h: status %d\n%s", prog, r.status, r.out);
+    }
+    globfree(&programs);
+}
+END_TEST
+
+START_TEST(every_program_refuses_unknown_option)
+{
+    char expect[128];
+    struct t_run r;
+
+    find_programs();
+    for (size_t i = 0; i < programs.gl_pathc; i++) {
+        const char *prog = programs.gl_pathv[i], *name = strrchr(prog, '/') + 1;
+
+        t_run(&r, NULL, prog, "--no-such-option", NULL);
+        snprintf(expect, sizeof expect, "%s: unknown option --no-such-option (see %s --help)\n",
+                 name, name);
+        ck_assert_msg(r.status == 2, "%s: status %d", prog, r.status);
+        ck_assert_str_eq(r.err, expect);
+        ck_assert_str_eq(r.out, "");
+    }
+    globfree(&programs);
+}
+END_TEST
+
+static Suite *common_suite(void)
+{
+    Suite *s = suite_create("common");
+    TCase *helper = tcase_create("helper"), *lib = tcase_create("libsysvipc");
+    TCase *progs = tcase_create("programs");
+
+    tcase_add_loop_test(helper, error_format, 0, 5);
+    tcase_add_test(helper, parse_accepts);
+    tcase_add_loop_test(helper, parse_refuses, 0, 16);
+    tcase_add_test(lib, sysv_shmget_creates_then_opens);
+    tcase_add_test(lib, sysv_shmget_with_fixed_key);
+    tcase_add_test(lib, sysv_wrappers_report_failures);
+    tcase_add_test(progs, every_program_answers_help);
+    tcase_add_test(progs, every_program_refuses_unknown_option);
+    tcase_set_timeout(progs, 60);
+    suite_add_tcase(s, helper);
+    suite_add_tcase(s, lib);
+    suite_add_tcase(s, progs);
+    return s;
+}
+
+int main(void)
+{
+    return t_main(common_suite());
+}
