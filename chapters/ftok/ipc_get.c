@@ -86,20 +86,20 @@ int main(int argc, char *argv[])
     made[nmade++] = b;
 
     // tag::key[]
-    c = get("key, IPC_CREAT|IPC_EXCL", key, IPC_CREAT | IPC_EXCL);  // <2>
+    c = get("key, IPC_CREAT|IPC_EXCL", key, IPC_CREAT | IPC_EXCL);  // <1>
     if (c == -1 && errno == EEXIST)
         fatal("key 0x%08x is in use already: choose another with -k or -K",
-             (unsigned int)key);
+              (unsigned int)key);
     if (c == -1)
         die("shmget");
     made[nmade++] = c;
-    get("key, IPC_CREAT", key, IPC_CREAT);                          // <3>
+    get("key, IPC_CREAT", key, IPC_CREAT);                          // <2>
     get("key, no flag", key, 0);
-    get("key, IPC_CREAT|IPC_EXCL again", key, IPC_CREAT | IPC_EXCL); // <4>
-    // end::key[]
+    get("key, IPC_CREAT|IPC_EXCL again", key, IPC_CREAT | IPC_EXCL); // <3>
 
     remove_made();
     printf("removed ids %d %d %d\n", a, b, c);
-    get("key, no flag, after removal", key, 0);                     // <5>
+    get("key, no flag, after removal", key, 0);                     // <4>
+    // end::key[]
     return EXIT_SUCCESS;
 }

@@ -72,7 +72,7 @@ int main(int argc, char *argv[])
         usage_error("too many arguments");
 
     // tag::create[]
-    umask(077);                                         // <2>
+    umask(077);                                         // <1>
     shmid = shmget(IPC_PRIVATE, 4096, IPC_CREAT | mode);
     if (shmid == -1)
         die("shmget");
@@ -84,7 +84,7 @@ int main(int argc, char *argv[])
     // tag::set[]
     if (shmctl(shmid, IPC_STAT, &ds) == -1)
         die("shmctl IPC_STAT");
-    ds.shm_perm.uid = (uid_t)uid;                       // <3>
+    ds.shm_perm.uid = (uid_t)uid;                       // <1>
     ds.shm_perm.gid = (gid_t)gid;
     ds.shm_perm.mode = 0600;
     if (shmctl(shmid, IPC_SET, &ds) == -1)
