@@ -453,19 +453,70 @@ static void forward(int sig)
         kill(runner, sig);
 }
 
-int t_main(Suite *suite)
+/* The run's results go to tests/logs/ for tests/check-claims: each file is
+ * written under a name of this process and then renamed, so that two runs at
+ * once each leave whole files. */
+static void logs_path(char path[PATH_MAX], const char *suffix, bool temporary)
+{
+    snprintf(path, PATH_MAX, "%s/tests/logs/%s.%s", IPCLAB_TOP, program_invocation_short_name,
+             suffix);
+    if (temporary)
+        snprintf(path + strlen(path), PATH_MAX - strlen(path), ".%ld", (long)getpid());
+}
+
+static void publish(const char *suffix)
+{
+    char from[PATH_MAX], to[PATH_MAX];
+
+    logs_path(from, suffix, true);
+    logs_path(to, suffix, false);
+    rename(from, to);
+}
+
+/* Print the skipped tests, once each (a loop test skips once per row), and
+ * keep them beside the log. */
+static void report_skips(void)
+{
+    char path[PATH_MAX], line[512], seen[64][512];
+    int nseen = 0;
+    FILE *in, *kept;
+
+    rundir_path(path, "skips");
+    if ((in = fopen(path, "r")) == NULL)
+        return;
+    logs_path(path, "skips", true);
+    kept = fopen(path, "w");
+    while (fgets(line, sizeof line, in) != NULL) {
+        bool again = false;
+
+        for (int i = 0; i < nseen && !again; i++)
+            again = strcmp(seen[i], line) == 0;
+        if (again)
+            continue;
+        if (nseen < 64)
+            snprintf(seen[nseen++], sizeof seen[0], "%s", line);
+        fputs(line, stdout);
+        if (kept)
+            fputs(line, kept);
+    }
+    fclose(in);
+    if (kept) {
+        fclose(kept);
+        publish("skips");
+    }
+}
+
+static bool make_rundir(void)
 {
     const char *tmp = getenv("TMPDIR");
-    char log[PATH_MAX], path[PATH_MAX], line[512];
-    int status, leaks = 0;
-    FILE *f;
+    char path[PATH_MAX];
 
     snprintf(rundir, sizeof rundir, "%s/ipclab-%s-XXXXXX", tmp && *tmp ? tmp : "/tmp",
              program_invocation_short_name);
     if (mkdtemp(rundir) == NULL || chmod(rundir, 0755) == -1) {
         fprintf(stderr, "%s: mkdtemp %s: %s\n", program_invocation_short_name, rundir,
                 strerror(errno));
-        return 1;
+        return false;
     }
     /* made here with mode 0666, so that a child running as nobody can append */
     for (const char *const *name = (const char *const[]){ "registry", "skips", NULL }; *name; name++) {
@@ -477,15 +528,25 @@ int t_main(Suite *suite)
             close(fd);
         }
     }
-    snprintf(log, sizeof log, "%s/tests/logs", IPCLAB_TOP);
-    mkdir(log, 0755);
-    snprintf(log, sizeof log, "%s/tests/logs/%s.log", IPCLAB_TOP, program_invocation_short_name);
+    snprintf(path, sizeof path, "%s/tests/logs", IPCLAB_TOP);
+    mkdir(path, 0755);
+    return true;
+}
+
+int t_main(Suite *(*make_suite)(void))
+{
+    char log[PATH_MAX];
+    int status, leaks = 0;
+
+    if (!make_rundir())
+        return 1;
+    logs_path(log, "log", true);
 
     /* The tests run in a child; this process outlives them to sweep up. */
     fflush(stdout);
     runner = fork();
     if (runner == 0) {
-        SRunner *sr = srunner_create(suite);
+        SRunner *sr = srunner_create(make_suite());
 
         srunner_set_log(sr, log);
         srunner_run_all(sr, CK_ENV);
@@ -499,22 +560,8 @@ int t_main(Suite *suite)
     if (status > 1)
         printf("%s: the test runner stopped with status %d\n",
                program_invocation_short_name, status);
-
-    /* The skipped tests, on stdout and beside the log for tests/check-claims */
-    rundir_path(path, "skips");
-    snprintf(log + strlen(log) - strlen(".log"), sizeof log - strlen(log) + 4, ".skips");
-    if ((f = fopen(path, "r")) != NULL) {
-        FILE *kept = fopen(log, "w");
-
-        while (fgets(line, sizeof line, f) != NULL) {
-            fputs(line, stdout);
-            if (kept)
-                fputs(line, kept);
-        }
-        if (kept)
-            fclose(kept);
-        fclose(f);
-    }
+    publish("log");
+    report_skips();
     for (int k = T_SHM; k <= T_MSG; k++)
         leaks += sweep(k);
     nftw(rundir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);

@@ -21,7 +21,7 @@
 #include <sys/ipc.h>
 #include <sys/types.h>
 
-int t_main(Suite *suite);
+int t_main(Suite *(*make_suite)(void));   /* the suite is made in the child */
 
 /* --- keys ---------------------------------------------------------------- */
 /* A new empty file in the run's directory, its path written to PATH. */

@@ -312,5 +312,5 @@ static Suite *common_suite(void)
 
 int main(void)
 {
-    return t_main(common_suite());
+    return t_main(common_suite);
 }

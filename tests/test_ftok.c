@@ -820,5 +820,5 @@ static Suite *ftok_suite(void)
 
 int main(void)
 {
-    return t_main(ftok_suite());
+    return t_main(ftok_suite);
 }
