@@ -37,6 +37,9 @@ $(shell echo '$(FLAGS_LINE)' | cmp -s - .flags || echo '$(FLAGS_LINE)' > .flags)
 ifeq ($(V),1)
 Q :=
 say :=
+else ifneq ($(findstring s,$(firstword -$(MAKEFLAGS))),)
+Q := @
+say := @
 else
 Q := @
 say = @printf '  %-5s %s\n' $(1) $(2);
@@ -129,8 +132,8 @@ deps:
 	$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing
 
 setup:
-	$(MAKE) deps
-	$(MAKE) all book
+	@$(MAKE) --no-print-directory deps
+	@$(MAKE) --no-print-directory all book
 
 clean:
 	rm -f $(PROGRAMS) $(SUITES) common/*.o common/*.a tests/*.o .flags

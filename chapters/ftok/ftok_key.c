@@ -14,11 +14,11 @@
  * recomputed from them by hand. Markers like // <1> point to notes in the book.
  *
  * $ ./ftok_key /tmp 0x57
- * ftok("/tmp", 0x57) = 0x57010001
+ * ftok("/tmp", 0x57) = 0x5700c51a
  *   id      0x00000057   low  8 bits 0x57     -> bits 24..31
- *   st_dev  0x00000801   low  8 bits 0x01     -> bits 16..23
- *   st_ino  0x00080001   low 16 bits 0x0001   -> bits  0..15
- *   recomputed          0x57010001 (matches)
+ *   st_dev  0x0000fe00   low  8 bits 0x00     -> bits 16..23
+ *   st_ino  0x0003c51a   low 16 bits 0xc51a   -> bits  0..15
+ *   recomputed          0x5700c51a (matches)
  */
 #define _XOPEN_SOURCE 700
 #include "ipclab.h"

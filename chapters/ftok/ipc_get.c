@@ -13,8 +13,16 @@
  * It removes everything it made before it exits, and touches nothing that was
  * there before it: if the key is in use, it says so and stops.
  *
- * $ ./ipc_get -k .:1
- * (see the book, chapter "Keys and identifiers", for a whole session)
+ * $ ./ipc_get -k /tmp:1
+ * key 0x0100c51a
+ * IPC_PRIVATE                    shmget -> id 229397
+ * IPC_PRIVATE again              shmget -> id 229398
+ * key, IPC_CREAT|IPC_EXCL        shmget -> id 229399
+ * key, IPC_CREAT                 shmget -> id 229399
+ * key, no flag                   shmget -> id 229399
+ * key, IPC_CREAT|IPC_EXCL again  shmget -> EEXIST: File exists
+ * removed ids 229397 229398 229399
+ * key, no flag, after removal    shmget -> ENOENT: No such file or directory
  */
 #define _GNU_SOURCE                     /* strerrorname_np */
 #include "ipclab.h"

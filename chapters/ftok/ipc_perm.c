@@ -12,8 +12,13 @@
  * Any user may run it: the owner or the creator may use IPC_SET, and may
  * give the object to any uid, unlike chown(2).
  *
- * $ ./ipc_perm
- * (see the book, chapter "Keys and identifiers", for a whole session)
+ * $ ./ipc_perm              (as root; an ordinary user sees its own ids)
+ * umask 0077, shmget(IPC_PRIVATE, 4096, IPC_CREAT | 0640)
+ * created:
+ *   key 0x00000000  id 5  uid 0  gid 0  cuid 0  cgid 0  mode 0640
+ * after IPC_SET uid, gid and mode 0600:
+ *   key 0x00000000  id 5  uid 65534  gid 65534  cuid 0  cgid 0  mode 0600
+ * removed id 5
  */
 #define _XOPEN_SOURCE 700
 #include "ipclab.h"
