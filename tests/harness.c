@@ -257,7 +257,10 @@ void t_run(struct t_run *r, const char *input, const char *prog, ...)
     pid_t pid;
     va_list ap;
 
-    snprintf(path, sizeof path, "%s/%s", t_top(), prog);
+    if (prog[0] == '/')                 /* a system program, e.g. /usr/bin/timeout */
+        snprintf(path, sizeof path, "%s", prog);
+    else
+        snprintf(path, sizeof path, "%s/%s", t_top(), prog);
     argv[argc++] = strrchr(path, '/') + 1;
     va_start(ap, prog);
     while (argc < 63 && (argv[argc] = va_arg(ap, char *)) != NULL)

@@ -53,7 +53,8 @@ struct t_run {
     char out[16384];        /* stdout, NUL-terminated (cut if longer) */
     char err[4096];         /* stderr, likewise */
 };
-/* Run PROG (a path from the top of the tree, e.g. "chapters/ftok/ftok_key")
+/* Run PROG (a path from the top of the tree, e.g. "chapters/ftok/ftok_key",
+ * or an absolute path)
  * with the NULL-terminated arguments, INPUT (may be NULL) on its stdin.
  * A program still running after 60 seconds is killed (SIGALRM). */
 void t_run(struct t_run *r, const char *input, const char *prog, ...)

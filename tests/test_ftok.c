@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <glob.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -263,6 +264,48 @@ START_TEST(missing_key_enoent_each_kind)
 }
 END_TEST
 
+START_TEST(excl_alone_does_not_create_each_kind)
+{
+    key_t key = t_key(1, NULL);
+    int id;
+
+    errno = 0;
+    ck_assert_int_eq(t_get(_i, key, IPC_EXCL | 0600), -1);    /* no IPC_CREAT */
+    ck_assert_int_eq(errno, ENOENT);
+    id = t_get(_i, key, IPC_CREAT | 0600);
+    ck_assert_int_ne(id, -1);
+    ck_assert_int_eq(t_get(_i, key, IPC_EXCL | 0600), id);    /* no EEXIST either */
+    ck_assert_int_eq(t_rm(_i, id), 0);
+}
+END_TEST
+
+START_TEST(same_key_again_after_removal_each_kind)
+{
+    key_t key = t_key(1, NULL);
+    int old = t_get(_i, key, IPC_CREAT | IPC_EXCL | 0600), id;
+    struct ipc_perm perm;
+    void *p = NULL;
+
+    ck_assert_int_ne(old, -1);
+    if (_i == T_SHM)                    /* still attached when it is removed */
+        ck_assert_ptr_ne(p = shmat(old, NULL, 0), (void *)-1);
+    ck_assert_int_eq(t_rm(_i, old), 0);
+    errno = 0;
+    ck_assert_int_eq(t_get(_i, key, 0600), -1);
+    ck_assert_int_eq(errno, ENOENT);    /* ENOENT, not EIDRM */
+    id = t_get(_i, key, IPC_CREAT | IPC_EXCL | 0600);
+    ck_assert_int_ne(id, -1);           /* the same key serves again at once */
+    ck_assert_int_ne(id, old);
+    if (_i == T_SHM) {                  /* the old segment lives on, its key now 0 */
+        ck_assert_int_eq(t_stat(T_SHM, old, &perm), 0);
+        ck_assert_int_eq(perm.__key, IPC_PRIVATE);
+        ck_assert_int_eq(shmdt(p), 0);
+        ck_assert(!t_exists(T_SHM, old));
+    }
+    ck_assert_int_eq(t_rm(_i, id), 0);
+}
+END_TEST
+
 START_TEST(private_object_open_to_any_process)
 {
     static const char text[] = "left by a process that has exited";
@@ -329,6 +372,9 @@ START_TEST(removed_id_not_reused_at_once)
 
     queue_cycles(ids, 1);
     first = ids[0];
+    errno = 0;                          /* a stale id names nothing now */
+    ck_assert_int_eq(msgctl(first, IPC_STAT, &(struct msqid_ds){ 0 }), -1);
+    ck_assert_int_eq(errno, EINVAL);
     while (n < (1L << 20)) {
         queue_cycles(ids, BATCH);
         for (int i = 0; i < BATCH; i++, n++) {
@@ -408,6 +454,41 @@ START_TEST(mode_keeps_execute_bits_each_kind)
 }
 END_TEST
 
+START_TEST(mode_digits_are_octal)
+{
+    struct ipc_perm perm;
+    int id = t_get(T_SHM, IPC_PRIVATE, IPC_CREAT | 640);   /* decimal 640 = 01200 */
+
+    ck_assert_int_ne(id, -1);
+    ck_assert_int_eq(t_stat(T_SHM, id, &perm), 0);
+    ck_assert_int_eq(perm.mode & 0777, 0200);    /* write-only for the owner */
+    ck_assert_int_ne(perm.mode & 0777, 0640);
+    ck_assert_int_eq(t_rm(T_SHM, id), 0);
+}
+END_TEST
+
+START_TEST(only_shm_has_permission_macros)
+{
+    ck_assert_int_eq(SHM_R, 0400);
+    ck_assert_int_eq(SHM_W, 0200);
+#if defined(MSG_R) || defined(MSG_W) || defined(SEM_R) || defined(SEM_A)
+    ck_abort_msg("glibc defines MSG_R, MSG_W, SEM_R or SEM_A after all");
+#endif
+}
+END_TEST
+
+START_TEST(perm_seq_is_the_id_sequence_each_kind)
+{
+    struct ipc_perm perm;
+    int id = t_get(_i, IPC_PRIVATE, IPC_CREAT | 0600);
+
+    ck_assert_int_ne(id, -1);
+    ck_assert_int_eq(t_stat(_i, id, &perm), 0);
+    ck_assert_int_eq(perm.__seq, id / IPCMNI);
+    ck_assert_int_eq(t_rm(_i, id), 0);
+}
+END_TEST
+
 /* Runs without CAP_IPC_OWNER. Returns 0, or the number of the step that
  * did not behave. */
 static int shm_exec_steps(void *unused)
@@ -431,6 +512,30 @@ static int shm_exec_steps(void *unused)
         step = 6;
     return step;
 }
+
+/* Without CAP_IPC_OWNER, on its own segment with mode 0400. */
+static int read_only_owner_steps(void *unused)
+{
+    int id = t_get(T_SHM, IPC_PRIVATE, IPC_CREAT | 0400), step = 0;
+    void *p;
+
+    (void)unused;
+    if (id == -1)
+        return 1;
+    if ((p = shmat(id, NULL, SHM_RDONLY)) == (void *)-1 || shmdt(p) == -1)
+        step = 2;                       /* read: allowed */
+    else if (shmat(id, NULL, 0) != (void *)-1 || errno != EACCES)
+        step = 3;                       /* read and write: refused */
+    if (t_rm(T_SHM, id) == -1 && step == 0)
+        step = 4;
+    return step;
+}
+
+START_TEST(owner_read_bit_allows_read_only_attach)
+{
+    ck_assert_int_eq(t_unprivileged(read_only_owner_steps, NULL), 0);
+}
+END_TEST
 
 START_TEST(shm_exec_needs_execute_permission)
 {
@@ -466,8 +571,9 @@ struct access_case {
     int id;
 };
 
-/* As nobody, on root's object: 0 if every step answered as expected. */
-static int other_user_steps(void *arg)
+/* As nobody, on root's object with mode 0600: 0 if every step answered as
+ * expected, else the number of the step that did not. */
+static int other_user_refused_steps(void *arg)
 {
     struct access_case *c = arg;
     struct ipc_perm perm;
@@ -483,15 +589,56 @@ static int other_user_steps(void *arg)
     return 0;
 }
 
+/* As nobody, once the mode lets others (0604) or nobody's group (0640) read:
+ * reading is allowed, writing is not. */
+static int read_not_write_steps(void *arg)
+{
+    struct access_case *c = arg;
+    struct ipc_perm perm;
+
+    if (t_get(c->kind, c->key, 0400) != c->id)
+        return 1;
+    if (t_stat(c->kind, c->id, &perm) != 0)
+        return 2;
+    if (t_get(c->kind, c->key, 0200) != -1 || errno != EACCES)
+        return 3;
+    return 0;
+}
+
 START_TEST(other_user_without_permission_each_kind)
 {
     struct access_case c = { .kind = _i, .key = t_key(1, NULL) };
+    struct ipc_perm perm;
 
     if (!t_root())
         T_SKIP("needs root, to act as a second user (nobody)");
     c.id = t_get(_i, c.key, IPC_CREAT | IPC_EXCL | 0600);
     ck_assert_int_ne(c.id, -1);
-    ck_assert_int_eq(t_unprivileged(other_user_steps, &c), 0);
+    ck_assert_int_eq(t_unprivileged(other_user_refused_steps, &c), 0);
+    ck_assert_int_eq(t_stat(_i, c.id, &perm), 0);
+    perm.mode = 0604;                   /* the other bits decide for others */
+    ck_assert_int_eq(t_set(_i, c.id, &perm), 0);
+    ck_assert_int_eq(t_unprivileged(read_not_write_steps, &c), 0);
+    ck_assert_int_eq(t_rm(_i, c.id), 0);
+}
+END_TEST
+
+START_TEST(group_bits_for_group_members_each_kind)
+{
+    struct access_case c = { .kind = _i, .key = t_key(1, NULL) };
+    struct ipc_perm perm;
+
+    if (!t_root())
+        T_SKIP("needs root, to act as a member of another group (nobody)");
+    c.id = t_get(_i, c.key, IPC_CREAT | IPC_EXCL | 0640);
+    ck_assert_int_ne(c.id, -1);
+    ck_assert_int_eq(t_stat(_i, c.id, &perm), 0);
+    perm.gid = t_plain_gid();           /* nobody's group: nobody reads as a member */
+    ck_assert_int_eq(t_set(_i, c.id, &perm), 0);
+    ck_assert_int_eq(t_unprivileged(read_not_write_steps, &c), 0);
+    perm.gid = 0;                       /* not nobody's group: the other bits, 0 */
+    ck_assert_int_eq(t_set(_i, c.id, &perm), 0);
+    ck_assert_int_ne(t_unprivileged(read_not_write_steps, &c), 0);
     ck_assert_int_eq(t_rm(_i, c.id), 0);
 }
 END_TEST
@@ -739,32 +886,58 @@ START_TEST(ipc_ids_demo)
 }
 END_TEST
 
+START_TEST(ipc_ids_stops_on_ctrl_c)
+{
+    char prog[PATH_MAX];
+    struct t_run r;
+
+    /* timeout(1) sends SIGINT after half a second, as Ctrl-C would */
+    snprintf(prog, sizeof prog, "%s/chapters/ftok/ipc_ids", t_top());
+    t_run(&r, NULL, "/usr/bin/timeout", "--preserve-status", "-s", "INT", "0.5", prog, "-r", NULL);
+    ck_assert_int_eq(r.status, 1);
+    ck_assert_msg(strncmp(r.err, "ipc_ids: interrupted after ", 27) == 0, "%s", r.err);
+    ck_assert_int_eq(t_lines(r.err), 1);
+}
+END_TEST
+
 /* Every session of the chapter plays without an unexpected failure, and
- * shows what the book says it shows. */
+ * shows what the book says it shows. A new session needs a row here. */
 START_TEST(sessions_play)
 {
     static const struct {
-        const char *file, *must[3];
-    } sessions[] = {
-        { "chapters/ftok/keys.session",
+        const char *name, *must[3];
+    } expect[] = {
+        { "keys.session",
           { "(matches)", "note: only the low 8 bits of the id count: 257 gives the same key as 1",
             "ftok_key: ftok missing.conf: ENOENT: No such file or directory" } },
-        { "chapters/ftok/get.session", { "EEXIST: File exists", "ENOENT", "removed ids" } },
-        { "chapters/ftok/perm.session", { "mode 0640", "uid 100000  gid 100000", "removed id" } },
-        { "chapters/ftok/ids.session", { "came back after", "seq", "index" } },
+        { "get.session", { "again  shmget -> EEXIST: File exists", "removal    shmget -> ENOENT",
+                           "removed ids" } },
+        { "perm.session", { "mode 0640", "uid 100000  gid 100000", "removed id" } },
+        { "ids.session", { "index", "came back after 64 creations", "seq" } },
+        { "ids-reuse.session", { "$ time ipc_ids -r -n 1", " came back after ", "real" } },
+        { "ipcs.session", { "Shared memory id: ", "mode=0600", " not found" } },
     };
-    char path[PATH_MAX];
+    char pattern[PATH_MAX];
+    glob_t sessions;
     struct t_run r;
 
-    for (size_t s = 0; s < sizeof sessions / sizeof sessions[0]; s++) {
-        snprintf(path, sizeof path, "%s/%s", t_top(), sessions[s].file);
-        t_run(&r, NULL, "book/run-session", path, NULL);
-        ck_assert_msg(r.status == 0, "%s: status %d\n%s%s", sessions[s].file, r.status,
-                      r.out, r.err);
+    snprintf(pattern, sizeof pattern, "%s/chapters/ftok/*.session", t_top());
+    ck_assert_int_eq(glob(pattern, 0, NULL, &sessions), 0);
+    for (size_t s = 0; s < sessions.gl_pathc; s++) {
+        const char *file = sessions.gl_pathv[s], *name = strrchr(file, '/') + 1;
+        size_t row = 0;
+
+        while (row < sizeof expect / sizeof expect[0] && strcmp(expect[row].name, name) != 0)
+            row++;
+        ck_assert_msg(row < sizeof expect / sizeof expect[0], "%s: no expectations", name);
+        t_run(&r, NULL, "book/run-session", file, NULL);
+        ck_assert_msg(r.status == 0, "%s: status %d\n%s%s", name, r.status, r.out, r.err);
         for (int m = 0; m < 3; m++)
-            ck_assert_msg(strstr(r.out, sessions[s].must[m]), "%s: no \"%s\" in:\n%s",
-                          sessions[s].file, sessions[s].must[m], r.out);
+            ck_assert_msg(strstr(r.out, expect[row].must[m]), "%s: no \"%s\" in:\n%s",
+                          name, expect[row].must[m], r.out);
     }
+    ck_assert_uint_eq(sessions.gl_pathc, sizeof expect / sizeof expect[0]);
+    globfree(&sessions);
 }
 END_TEST
 
@@ -788,6 +961,8 @@ static Suite *ftok_suite(void)
     tcase_add_loop_test(get, creat_excl_on_existing_key_eexist_each_kind, T_SHM, T_MSG + 1);
     tcase_add_loop_test(get, creat_opens_existing_each_kind, T_SHM, T_MSG + 1);
     tcase_add_loop_test(get, missing_key_enoent_each_kind, T_SHM, T_MSG + 1);
+    tcase_add_loop_test(get, excl_alone_does_not_create_each_kind, T_SHM, T_MSG + 1);
+    tcase_add_loop_test(get, same_key_again_after_removal_each_kind, T_SHM, T_MSG + 1);
     tcase_add_test(get, private_object_open_to_any_process);
 
     tcase_add_test(ids, removed_id_not_reused_at_once);
@@ -796,9 +971,14 @@ static Suite *ftok_suite(void)
 
     tcase_add_loop_test(perm, umask_ignored_each_kind, T_SHM, T_MSG + 1);
     tcase_add_loop_test(perm, mode_keeps_execute_bits_each_kind, T_SHM, T_MSG + 1);
+    tcase_add_test(perm, mode_digits_are_octal);
+    tcase_add_test(perm, only_shm_has_permission_macros);
+    tcase_add_loop_test(perm, perm_seq_is_the_id_sequence_each_kind, T_SHM, T_MSG + 1);
+    tcase_add_test(perm, owner_read_bit_allows_read_only_attach);
     tcase_add_test(perm, shm_exec_needs_execute_permission);
     tcase_add_loop_test(perm, ipc_set_changes_owner_not_creator_each_kind, T_SHM, T_MSG + 1);
     tcase_add_loop_test(perm, other_user_without_permission_each_kind, T_SHM, T_MSG + 1);
+    tcase_add_loop_test(perm, group_bits_for_group_members_each_kind, T_SHM, T_MSG + 1);
     tcase_add_loop_test(perm, owner_who_is_not_creator_may_ipc_set_each_kind, T_SHM, T_MSG + 1);
     tcase_add_loop_test(perm, owner_with_mode_0_denied_each_kind, T_SHM, T_MSG + 1);
 
@@ -807,6 +987,7 @@ static Suite *ftok_suite(void)
     tcase_add_test(progs, ipc_get_leaves_a_taken_key_alone);
     tcase_add_test(progs, ipc_perm_demo);
     tcase_add_test(progs, ipc_ids_demo);
+    tcase_add_test(progs, ipc_ids_stops_on_ctrl_c);
     tcase_add_test(progs, sessions_play);
     tcase_set_timeout(progs, 60);
 
