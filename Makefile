@@ -70,7 +70,7 @@ include $(sort $(wildcard chapters/*/chapter.mk))
 
 all: $(PROGRAMS) $(LIBS)
 
-$(PROGRAMS): %: %.c $(HEADERS) $(LIBS) .flags
+$(PROGRAMS): %: %.c $(HEADERS) $(wildcard chapters/*/*.h) $(LIBS) .flags
 	$(call need,$(CC),gcc)
 	$(call say,CC,$@) $(CC) $(BASE_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBS) $(LDLIBS)
 
@@ -79,8 +79,7 @@ SUITES := $(patsubst %.c,%,$(sort $(wildcard tests/test_*.c)))
 
 tests/harness.o: tests/harness.c tests/harness.h $(HEADERS) .flags
 	$(need_check)
-	$(call say,CC,$@) $(CC) $(BASE_CFLAGS) $(CFLAGS) $(CHECK_CFLAGS) \
-	    -DIPCLAB_TOP='"$(CURDIR)"' -c -o $@ $<
+	$(call say,CC,$@) $(CC) $(BASE_CFLAGS) $(CFLAGS) $(CHECK_CFLAGS) -c -o $@ $<
 
 $(SUITES): %: %.c tests/harness.o tests/harness.h $(HEADERS) $(LIBS) .flags
 	$(need_check)

@@ -8,11 +8,21 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ipc.h>
+
+/* Output first, then the error, so that both keep their order in one pipe.
+ * A reader who closed the pipe must not stop the error report, nor the
+ * clean-up that follows it: SIGPIPE is ignored from here on. */
+static void flush_stdout(void)
+{
+    signal(SIGPIPE, SIG_IGN);
+    fflush(stdout);
+}
 
 static void report(const char *call, va_list ap, int errnum)
 {
@@ -20,7 +30,7 @@ static void report(const char *call, va_list ap, int errnum)
     const char *name = strerrorname_np(errnum);
 
     vsnprintf(what, sizeof what, call, ap);
-    fflush(stdout);
+    flush_stdout();
     warnx("%s: %s: %s", what, name ? name : "E?", strerror(errnum));
 }
 
@@ -49,7 +59,7 @@ void fatal(const char *fmt, ...)
 {
     va_list ap;
 
-    fflush(stdout);
+    flush_stdout();
     va_start(ap, fmt);
     vwarnx(fmt, ap);
     va_end(ap);
@@ -64,13 +74,25 @@ void usage_error(const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    fflush(stdout);
+    flush_stdout();
     warnx("%s (see %s --help)", msg, program_invocation_short_name);
     exit(EXIT_USAGE);
 }
 
+/* Run at exit, after the program's own clean-up (atexit runs handlers in
+ * reverse order, and this one is registered first): output that could not be
+ * written, to a full disk say, is an error like any other. */
+static void check_stdout(void)
+{
+    if (fflush(stdout) == EOF || ferror(stdout)) {
+        warn_errno("write to stdout");
+        _exit(EXIT_CALL_FAILED);
+    }
+}
+
 int next_option(int argc, char *argv[], const char *optstring, const char *help)
 {
+    static int first_call = 1;
     static const struct option longopts[] = {
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
@@ -79,6 +101,10 @@ int next_option(int argc, char *argv[], const char *optstring, const char *help)
     int opt;
 
     /* '+': stop at the first operand; ':': report a missing argument as ':' */
+    if (first_call) {
+        first_call = 0;
+        atexit(check_stdout);
+    }
     snprintf(shortopts, sizeof shortopts, "+:h%s", optstring);
     opterr = 0;                         /* we print our own one-line errors */
     opt = getopt_long(argc, argv, shortopts, longopts, NULL);
@@ -89,9 +115,9 @@ int next_option(int argc, char *argv[], const char *optstring, const char *help)
     case ':':
         usage_error("option -%c needs an argument", optopt);
     case '?':
-        if (optopt != 0)
-            usage_error("unknown option -%c", optopt);
-        usage_error("unknown option %s", argv[optind - 1]);
+        if (strncmp(argv[optind - 1], "--", 2) == 0)      /* --bogus, --help=x */
+            usage_error("unknown option %s", argv[optind - 1]);
+        usage_error("unknown option -%c", optopt);
     }
     return opt;
 }
@@ -149,12 +175,17 @@ key_t parse_key_option(int opt, const char *arg)
         long id = 1;
         key_t key;
 
+        int len;
+
+        /* the last colon starts the id: a path with a colon in it needs :ID */
         if (colon != NULL) {
             id = parse_long("ftok id", colon + 1, 1, 255);
-            snprintf(path, sizeof path, "%.*s", (int)(colon - arg), arg);
+            len = snprintf(path, sizeof path, "%.*s", (int)(colon - arg), arg);
         } else {
-            snprintf(path, sizeof path, "%s", arg);
+            len = snprintf(path, sizeof path, "%s", arg);
         }
+        if (len >= (int)sizeof path)
+            usage_error("-k: the path is longer than %d bytes", PATH_MAX - 1);
         if (path[0] == '\0')
             usage_error("-k needs a path: -k PATH[:ID]");
         key = ftok(path, (int)id);

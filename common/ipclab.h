@@ -32,7 +32,9 @@ noreturn void usage_error(const char *fmt, ...)
 /* getopt_long() with -h/--help handled: HELP goes to stdout and the program
  * exits 0. An unknown option or a missing argument is a usage_error().
  * OPTSTRING lists the program's own short options, as for getopt(3).
- * Options stop at the first operand, so "-5" after it is an operand. */
+ * Options stop at the first operand, so "-5" after it is an operand.
+ * The first call also arranges for output that cannot be written (a full
+ * disk) to be reported at exit, with exit status 1. */
 int next_option(int argc, char *argv[], const char *optstring, const char *help);
 
 /* Strict parsing: the whole text must be the number, in range, or the
@@ -43,7 +45,8 @@ mode_t parse_mode(const char *what, const char *text);
 
 /* The three ways a command line names a System V object's key:
  *     -p              IPC_PRIVATE
- *     -k PATH[:ID]    ftok(PATH, ID), ID 1 to 255, default 1
+ *     -k PATH[:ID]    ftok(PATH, ID), ID 1 to 255, default 1; the last colon
+ *                     starts the ID, so a path with a colon in it needs :ID
  *     -K HEXKEY       the key itself, 1 to ffffffff (0 is IPC_PRIVATE: use -p)
  * OPT is the option letter getopt returned, ARG its argument. */
 key_t parse_key_option(int opt, const char *arg);

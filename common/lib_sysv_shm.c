@@ -1,7 +1,8 @@
 /* lib_sysv_shm.c: shared-memory wrappers of libsysvipc.a (see sysvipc.h).
  * The shape follows seed 000's wrapper; the error reports use the lab's
- * helper instead of the seed's fprintf, and the size is a size_t as in
- * shmget(2). */
+ * helper instead of the seed's fprintf, the size is a size_t as in shmget(2),
+ * and an existing segment is opened with the size asked for, so that one
+ * smaller than that is refused (EINVAL) instead of handed back. */
 #define _XOPEN_SOURCE 700
 #include "sysvipc.h"
 #include "ipclab.h"
@@ -21,7 +22,7 @@ int sysv_shmget(const char *tok, key_t fixkey, size_t size, int mode)
     }
     shmid = shmget(key, size, IPC_CREAT | IPC_EXCL | mode);
     if (shmid == -1 && errno == EEXIST)
-        shmid = shmget(key, 0, 0);      /* someone made it first: open theirs */
+        shmid = shmget(key, size, 0);   /* someone made it first: open theirs */
     if (shmid == -1)
         warn_errno("shmget");
     return shmid;

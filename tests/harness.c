@@ -19,10 +19,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#ifndef IPCLAB_TOP
-#error "IPCLAB_TOP (the top of the source tree) comes from the Makefile"
-#endif
-
 enum { NOBODY = 65534 };
 
 const char *const t_kind_name[3] = { "shm", "sem", "msg" };
@@ -31,17 +27,32 @@ static const char *const proc_file[3] = {
 };
 
 /* The run's own directory: key files, the registry of what the run made,
- * the list of skipped tests. Removed at the end of the run. */
+ * the list of skipped tests. Removed at the end of the run. The registry and
+ * the skips are written through descriptors opened before the tests start,
+ * which every child inherits: a child running as nobody can append, while
+ * nobody else can write to the files (the sweep trusts what they say). */
 static char rundir[1024];
+static int registry_fd = -1, skips_fd = -1;
 
 const char *t_rundir(void)
 {
     return rundir;
 }
 
+/* The test binaries are TOP/tests/test_*: the top is two levels up. */
 const char *t_top(void)
 {
-    return IPCLAB_TOP;
+    static char top[PATH_MAX];
+
+    if (top[0] == '\0') {                /* no ck_assert: t_main calls this too */
+        if (realpath("/proc/self/exe", top) == NULL) {
+            perror("realpath /proc/self/exe");
+            exit(1);
+        }
+        for (int up = 0; up < 2; up++)
+            *strrchr(top, '/') = '\0';
+    }
+    return top;
 }
 
 static void rundir_path(char path[PATH_MAX], const char *name)
@@ -49,23 +60,20 @@ static void rundir_path(char path[PATH_MAX], const char *name)
     snprintf(path, PATH_MAX, "%s/%s", rundir, name);
 }
 
-/* Append one line to a file of the run directory. O_APPEND keeps lines
- * whole when several processes write; the files are 0666 so that a child
- * running as nobody can write too. */
-static void append(const char *name, const char *fmt, ...)
+/* Append one line to the registry or the skips. O_APPEND keeps lines whole
+ * when several processes write. */
+static void append(int fd, const char *fmt, ...)
 {
-    char path[PATH_MAX], line[512];
+    char line[512];
     va_list ap;
-    int fd, len;
+    int len;
 
     va_start(ap, fmt);
     len = vsnprintf(line, sizeof line, fmt, ap);
     va_end(ap);
-    rundir_path(path, name);
-    fd = open(path, O_WRONLY | O_APPEND | O_CREAT, 0666);
-    ck_assert_msg(fd != -1, "open %s: %s", path, strerror(errno));
+    if (len >= (int)sizeof line)
+        len = sizeof line - 1;
     ck_assert_int_eq(write(fd, line, (size_t)len), len);
-    close(fd);
 }
 
 /* --- /proc/sysvipc ---------------------------------------------------------- */
@@ -134,7 +142,7 @@ key_t t_key(int id, char path[PATH_MAX])
             used = used || each_object(k, has_key, &key);
         if (used)
             continue;
-        append("registry", "key %d\n", (int)key);
+        append(registry_fd, "key %d\n", (int)key);
         if (path != NULL)
             snprintf(path, PATH_MAX, "%s", file);
         return key;
@@ -153,7 +161,7 @@ union semun {                           /* the caller defines it: see semctl(2) 
 
 void t_track(enum t_kind kind, int id)
 {
-    append("registry", "obj %d %d\n", (int)kind, id);
+    append(registry_fd, "obj %d %d\n", (int)kind, id);
 }
 
 int t_get(enum t_kind kind, key_t key, int flags)
@@ -268,6 +276,7 @@ void t_run(struct t_run *r, const char *input, const char *prog, ...)
     va_end(ap);
     argv[argc] = NULL;
 
+    signal(SIGPIPE, SIG_IGN);           /* a program may not read all its input */
     ck_assert(pipe(in) == 0 && pipe(out) == 0 && pipe(err) == 0);
     pid = fork();
     ck_assert(pid != -1);
@@ -275,8 +284,8 @@ void t_run(struct t_run *r, const char *input, const char *prog, ...)
         dup2(in[0], 0);
         dup2(out[1], 1);
         dup2(err[1], 2);
-        for (int fd = 3; fd < 64; fd++)
-            close(fd);
+        closefrom(3);
+        signal(SIGPIPE, SIG_DFL);       /* as from a shell */
         if (chdir(rundir) == -1)        /* files a program makes land in the run dir */
             _exit(126);
         alarm(60);                      /* survives exec: a hung program dies */
@@ -384,7 +393,7 @@ void t_skip(const char *func, const char *reason)
 
     if (len > 3 && strcmp(func + len - 3, "_fn") == 0)   /* START_TEST's name_fn */
         len -= 3;
-    append("skips", "SKIP %.*s: %s\n", (int)len, func, reason);
+    append(skips_fd, "SKIP %.*s: %s\n", (int)len, func, reason);
 }
 
 /* --- the run ------------------------------------------------------------------------- */
@@ -461,7 +470,7 @@ static void forward(int sig)
  * once each leave whole files. */
 static void logs_path(char path[PATH_MAX], const char *suffix, bool temporary)
 {
-    snprintf(path, PATH_MAX, "%s/tests/logs/%s.%s", IPCLAB_TOP, program_invocation_short_name,
+    snprintf(path, PATH_MAX, "%s/tests/logs/%s.%s", t_top(), program_invocation_short_name,
              suffix);
     if (temporary)
         snprintf(path + strlen(path), PATH_MAX - strlen(path), ".%ld", (long)getpid());
@@ -521,17 +530,16 @@ static bool make_rundir(void)
                 strerror(errno));
         return false;
     }
-    /* made here with mode 0666, so that a child running as nobody can append */
-    for (const char *const *name = (const char *const[]){ "registry", "skips", NULL }; *name; name++) {
-        int fd;
-
-        rundir_path(path, *name);
-        if ((fd = open(path, O_WRONLY | O_CREAT, 0666)) != -1) {
-            fchmod(fd, 0666);
-            close(fd);
-        }
+    rundir_path(path, "registry");
+    registry_fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_EXCL, 0600);
+    rundir_path(path, "skips");
+    skips_fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_EXCL, 0600);
+    if (registry_fd == -1 || skips_fd == -1) {
+        fprintf(stderr, "%s: open %s: %s\n", program_invocation_short_name, path,
+                strerror(errno));
+        return false;
     }
-    snprintf(path, sizeof path, "%s/tests/logs", IPCLAB_TOP);
+    snprintf(path, sizeof path, "%s/tests/logs", t_top());
     mkdir(path, 0755);
     return true;
 }

@@ -75,25 +75,26 @@ static void call_usage_error(void)
     usage_error("size: \"%s\" is not a number", "12x");
 }
 
+static const struct {
+    void (*fn)(void);
+    int status;
+    const char *text;
+} error_rows[] = {
+    { call_die, 1, "a line of output first\ntest_common: shmget: EEXIST: File exists\n" },
+    { call_die_with_detail, 1, "test_common: ftok /no/file: ENOENT: No such file or directory\n" },
+    { call_warn_errno, 0, "test_common: shmat: EACCES: Permission denied\n" },
+    { call_fatal, 1, "test_common: segment 7 is too small\n" },
+    { call_usage_error, 2,
+      "test_common: size: \"12x\" is not a number (see test_common --help)\n" },
+};
+
 START_TEST(error_format)
 {
-    static const struct {
-        void (*fn)(void);
-        int status;
-        const char *text;
-    } rows[] = {
-        { call_die, 1, "a line of output first\ntest_common: shmget: EEXIST: File exists\n" },
-        { call_die_with_detail, 1, "test_common: ftok /no/file: ENOENT: No such file or directory\n" },
-        { call_warn_errno, 0, "test_common: shmat: EACCES: Permission denied\n" },
-        { call_fatal, 1, "test_common: segment 7 is too small\n" },
-        { call_usage_error, 2,
-          "test_common: size: \"12x\" is not a number (see test_common --help)\n" },
-    };
     struct captured c;
 
-    capture(&c, rows[_i].fn);
-    ck_assert_int_eq(c.status, rows[_i].status);
-    ck_assert_str_eq(c.text, rows[_i].text);
+    capture(&c, error_rows[_i].fn);
+    ck_assert_int_eq(c.status, error_rows[_i].status);
+    ck_assert_str_eq(c.text, error_rows[_i].text);
 }
 END_TEST
 
@@ -125,35 +126,46 @@ static void call_parse_long(void) { parse_long("n", bad_text, -10, 10); }
 static void call_parse_mode(void) { parse_mode("mode", bad_text); }
 static void call_parse_key(void) { parse_key_option('K', bad_text); }
 
+static void call_parse_long_path(void)
+{
+    static char path[PATH_MAX + 100];
+
+    memset(path, 'x', sizeof path - 1);     /* never cut short in silence */
+    path[0] = '/';
+    parse_key_option('k', path);
+}
+
+static const struct {
+    void (*fn)(void);
+    const char *text, *says;
+} refuse_rows[] = {
+    { call_parse_long, "", "n: \"\" is not a number" },
+    { call_parse_long, " 5", "n: \" 5\" is not a number" },
+    { call_parse_long, "+5", "n: \"+5\" is not a number" },
+    { call_parse_long, "5x", "n: \"5x\" is not a number" },
+    { call_parse_long, "0x", "n: \"0x\" is not a number" },
+    { call_parse_long, "0x0x5", "n: \"0x0x5\" is not a number" },
+    { call_parse_long, "-", "n: \"-\" is not a number" },
+    { call_parse_long, "11", "n: 11 is out of range (-10 to 10)" },
+    { call_parse_long, "99999999999999999999", "n: 99999999999999999999 is out of range (-10 to 10)" },
+    { call_parse_mode, "8", "mode: \"8\" is not an octal mode (0 to 0777)" },
+    { call_parse_mode, "01000", "mode: \"01000\" is not an octal mode (0 to 0777)" },
+    { call_parse_mode, "-1", "mode: \"-1\" is not an octal mode (0 to 0777)" },
+    { call_parse_key, "0", "key: 0 means IPC_PRIVATE; give a non-zero key" },
+    { call_parse_key, "0x", "key: \"0x\" is not a hex key (1 to ffffffff)" },
+    { call_parse_key, "100000000", "key: \"100000000\" is not a hex key (1 to ffffffff)" },
+    { call_parse_key, "-1", "key: \"-1\" is not a hex key (1 to ffffffff)" },
+    { call_parse_long_path, "", "-k: the path is longer than 4095 bytes" },
+};
+
 START_TEST(parse_refuses)
 {
-    static const struct {
-        void (*fn)(void);
-        const char *text, *says;
-    } rows[] = {
-        { call_parse_long, "", "n: \"\" is not a number" },
-        { call_parse_long, " 5", "n: \" 5\" is not a number" },
-        { call_parse_long, "+5", "n: \"+5\" is not a number" },
-        { call_parse_long, "5x", "n: \"5x\" is not a number" },
-        { call_parse_long, "0x", "n: \"0x\" is not a number" },
-        { call_parse_long, "0x0x5", "n: \"0x0x5\" is not a number" },
-        { call_parse_long, "-", "n: \"-\" is not a number" },
-        { call_parse_long, "11", "n: 11 is out of range (-10 to 10)" },
-        { call_parse_long, "99999999999999999999", "n: 99999999999999999999 is out of range (-10 to 10)" },
-        { call_parse_mode, "8", "mode: \"8\" is not an octal mode (0 to 0777)" },
-        { call_parse_mode, "01000", "mode: \"01000\" is not an octal mode (0 to 0777)" },
-        { call_parse_mode, "-1", "mode: \"-1\" is not an octal mode (0 to 0777)" },
-        { call_parse_key, "0", "key: 0 means IPC_PRIVATE; give a non-zero key" },
-        { call_parse_key, "0x", "key: \"0x\" is not a hex key (1 to ffffffff)" },
-        { call_parse_key, "100000000", "key: \"100000000\" is not a hex key (1 to ffffffff)" },
-        { call_parse_key, "-1", "key: \"-1\" is not a hex key (1 to ffffffff)" },
-    };
     char expect[256];
     struct captured c;
 
-    bad_text = rows[_i].text;
-    capture(&c, rows[_i].fn);
-    snprintf(expect, sizeof expect, "test_common: %s (see test_common --help)\n", rows[_i].says);
+    bad_text = refuse_rows[_i].text;
+    capture(&c, refuse_rows[_i].fn);
+    snprintf(expect, sizeof expect, "test_common: %s (see test_common --help)\n", refuse_rows[_i].says);
     ck_assert_int_eq(c.status, 2);
     ck_assert_str_eq(c.text, expect);
 }
@@ -178,6 +190,7 @@ START_TEST(sysv_shmget_creates_then_opens)
     /* a second call finds the segment made by the first: EEXIST is handled */
     again = sysv_shmget(path, 0, 8192, 0600);
     ck_assert_int_eq(again, id);
+    ck_assert_int_eq(sysv_shmget(path, 0, 4096, 0600), id);  /* smaller: fine */
     ck_assert_int_eq(sysv_shmrm(id), 0);
     ck_assert(!t_exists(T_SHM, id));
 }
@@ -206,10 +219,17 @@ END_TEST
 static void call_failing_wrappers(void)
 {
     char missing[PATH_MAX + 16];
+    key_t key = t_key(1, NULL);
+    int id = t_get(T_SHM, key, IPC_CREAT | 0600);   /* 4096 bytes */
 
     snprintf(missing, sizeof missing, "%s/no-such-file", t_rundir());
     if (sysv_shmget(missing, 0, 4096, 0600) != -1 || errno != ENOENT)
         exit(3);
+    /* the segment the key has is smaller than asked for: refused, not handed back */
+    if (id == -1 || sysv_shmget(NULL, key, 8192, 0600) != -1 || errno != EINVAL)
+        exit(5);
+    if (t_rm(T_SHM, id) == -1)
+        exit(6);
     if (sysv_shmrm(-1) != -1 || errno != EINVAL)
         exit(4);
     exit(0);
@@ -224,6 +244,7 @@ START_TEST(sysv_wrappers_report_failures)
     ck_assert_int_eq(c.status, 0);
     snprintf(expect, sizeof expect,
              "test_common: ftok %s/no-such-file: ENOENT: No such file or directory\n"
+             "test_common: shmget: EINVAL: Invalid argument\n"
              "test_common: shmctl IPC_RMID -1: EINVAL: Invalid argument\n", t_rundir());
     ck_assert_str_eq(c.text, expect);
 }
@@ -269,6 +290,26 @@ START_TEST(every_program_answers_help)
 }
 END_TEST
 
+START_TEST(every_program_reports_a_full_disk)
+{
+    char command[PATH_MAX + 64], expect[128];
+    struct t_run r;
+
+    find_programs();
+    for (size_t i = 0; i < programs.gl_pathc; i++) {
+        const char *prog = programs.gl_pathv[i], *name = strrchr(prog, '/') + 1;
+
+        snprintf(command, sizeof command, "%s/%s --help >/dev/full", t_top(), prog);
+        t_run(&r, NULL, "/bin/sh", "-c", command, NULL);
+        snprintf(expect, sizeof expect, "%s: write to stdout: ENOSPC: No space left on device\n",
+                 name);
+        ck_assert_msg(r.status == 1, "%s: status %d", prog, r.status);
+        ck_assert_str_eq(r.err, expect);
+    }
+    globfree(&programs);
+}
+END_TEST
+
 START_TEST(every_program_refuses_unknown_option)
 {
     char expect[128];
@@ -295,14 +336,15 @@ static Suite *common_suite(void)
     TCase *helper = tcase_create("helper"), *lib = tcase_create("libsysvipc");
     TCase *progs = tcase_create("programs");
 
-    tcase_add_loop_test(helper, error_format, 0, 5);
+    tcase_add_loop_test(helper, error_format, 0, sizeof error_rows / sizeof error_rows[0]);
     tcase_add_test(helper, parse_accepts);
-    tcase_add_loop_test(helper, parse_refuses, 0, 16);
+    tcase_add_loop_test(helper, parse_refuses, 0, sizeof refuse_rows / sizeof refuse_rows[0]);
     tcase_add_test(lib, sysv_shmget_creates_then_opens);
     tcase_add_test(lib, sysv_shmget_with_fixed_key);
     tcase_add_test(lib, sysv_wrappers_report_failures);
     tcase_add_test(progs, every_program_answers_help);
     tcase_add_test(progs, every_program_refuses_unknown_option);
+    tcase_add_test(progs, every_program_reports_a_full_disk);
     tcase_set_timeout(progs, 60);
     suite_add_tcase(s, helper);
     suite_add_tcase(s, lib);

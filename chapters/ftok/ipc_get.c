@@ -38,7 +38,8 @@ static const char help[] =
     "usage: ipc_get [-k PATH[:ID] | -K KEY]\n"
     "Show what shmget() returns for IPC_PRIVATE and for a key with\n"
     "IPC_CREAT|IPC_EXCL, IPC_CREAT and no flag, then remove what it made.\n"
-    "  -k PATH[:ID]  key from ftok(PATH, ID), ID 1 to 255 (default: -k .:1)\n"
+    "  -k PATH[:ID]  key from ftok(PATH, ID), ID 1 to 255 (default: -k .:1);\n"
+    "                a path with a colon in it needs the :ID\n"
     "  -K KEY        the key itself, in hex\n";
 
 enum { SIZE = 4096, MODE = 0600 };
@@ -56,13 +57,18 @@ static void remove_made(void)
 /* One get call, one line of output: the flags, then the id or the error. */
 static int get(const char *label, key_t key, int flags)
 {
-    int id = shmget(key, SIZE, flags | MODE);
+    int creates = key == IPC_PRIVATE ||
+                  (flags & (IPC_CREAT | IPC_EXCL)) == (IPC_CREAT | IPC_EXCL);
+    int id = shmget(key, SIZE, flags | MODE), saved = errno;
 
+    if (id != -1 && creates && nmade < 3)
+        made[nmade++] = id;             /* remembered before anything can fail */
     printf("%-30s shmget -> ", label);
     if (id == -1)
-        printf("%s: %s\n", strerrorname_np(errno), strerror(errno));
+        printf("%s: %s\n", strerrorname_np(saved), strerror(saved));
     else
         printf("id %d\n", id);
+    errno = saved;
     return id;
 }
 
@@ -89,9 +95,7 @@ int main(int argc, char *argv[])
     b = get("IPC_PRIVATE again", IPC_PRIVATE, 0);
     // end::private[]
     if (a == -1 || b == -1)
-        exit(EXIT_CALL_FAILED);
-    made[nmade++] = a;
-    made[nmade++] = b;
+        die("shmget IPC_PRIVATE");
 
     // tag::key[]
     c = get("key, IPC_CREAT|IPC_EXCL", key, IPC_CREAT | IPC_EXCL);  // <1>
@@ -100,7 +104,6 @@ int main(int argc, char *argv[])
               (unsigned int)key);
     if (c == -1)
         die("shmget");
-    made[nmade++] = c;
     get("key, IPC_CREAT", key, IPC_CREAT);                          // <2>
     get("key, no flag", key, 0);
     get("key, IPC_CREAT|IPC_EXCL again", key, IPC_CREAT | IPC_EXCL); // <3>
