@@ -112,6 +112,24 @@ bool t_exists(enum t_kind kind, int id)
     return each_object(kind, has_id, &id);
 }
 
+int t_proc_mode(enum t_kind kind, int id)
+{
+    FILE *f = fopen(proc_file[kind], "r");
+    char line[512];
+    int key, oid;
+    unsigned int mode;
+
+    while (f != NULL && fgets(line, sizeof line, f) != NULL) {
+        if (sscanf(line, "%d %d %o", &key, &oid, &mode) == 3 && oid == id) {
+            fclose(f);
+            return (int)mode;
+        }
+    }
+    if (f != NULL)
+        fclose(f);
+    return -1;
+}
+
 /* --- keys --------------------------------------------------------------------- */
 
 void t_new_file(char path[PATH_MAX])

@@ -1,14 +1,15 @@
 /* harness.h: what every Check suite of the lab shares.
  *
  *  - t_main(): runs a suite in a child process and, after it, the leak guard:
- *    every System V object the run made (t_shmget and friends, t_track) or
+ *    every System V object the run made (t_get, t_track) or
  *    that has one of its keys (t_key) is removed, and a leftover fails the run,
  *    even when a test crashed or the run was interrupted.
  *  - keys unique to the run: ftok on a fresh file in the run's own directory.
  *  - one interface to the three kinds of object, for tests that hold for all.
  *  - t_run(): run a program of the lab, capture stdout, stderr and status.
- *  - t_unprivileged() / t_as_other_user(): code in a child without the
- *    capabilities that bypass IPC permissions (root switches to nobody).
+ *  - t_unprivileged(): code in a child without the capabilities that
+ *    bypass IPC permissions (root switches to nobody); tests that need a
+ *    second user check t_root() and skip otherwise.
  *  - T_SKIP(reason): a test that cannot run here says so, and the run lists it.
  */
 #ifndef HARNESS_H
@@ -46,6 +47,9 @@ int t_rm(enum t_kind kind, int id);                              /* IPC_RMID */
 void t_track(enum t_kind kind, int id);
 /* Is there an object of this kind with this id? (read from /proc/sysvipc) */
 bool t_exists(enum t_kind kind, int id);
+/* Its mode as /proc/sysvipc shows it to anyone, whatever the mode allows;
+ * -1 if there is no such object. */
+int t_proc_mode(enum t_kind kind, int id);
 
 /* --- programs --------------------------------------------------------------- */
 struct t_run {
