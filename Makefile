@@ -45,6 +45,10 @@ Q := @
 say = @printf '  %-5s %s\n' $(1) $(2);
 endif
 
+# Outputs are written under a temporary name and renamed into place, so that
+# two builds at once (make check in two terminals) never leave a torn file.
+tmp = $@.tmp$$$$
+
 # A missing tool stops the build with one line: which package, and make deps.
 need = $(if $(shell command -v $(1) 2>/dev/null),,$(error $(1) not found: install the Debian package $(2), or run 'make deps'))
 need_check = $(call need,pkg-config,pkg-config)$(if $(shell pkg-config --exists check && echo y),,$(error the Check library was not found: install the Debian package check, or run 'make deps'))
@@ -56,13 +60,13 @@ LIBS := common/libsysvipc.a common/libipclab.a
 
 common/%.o: common/%.c $(HEADERS) .flags
 	$(call need,$(CC),gcc)
-	$(call say,CC,$@) $(CC) $(BASE_CFLAGS) $(CFLAGS) -c -o $@ $<
+	$(call say,CC,$@) $(CC) $(BASE_CFLAGS) $(CFLAGS) -c -o $(tmp) $< && mv -f $(tmp) $@
 
 common/libipclab.a: common/ipclab.o
-	$(call say,AR,$@) rm -f $@ && $(AR) rcs $@ $^
+	$(call say,AR,$@) $(AR) rcs $(tmp) $^ && mv -f $(tmp) $@
 
 common/libsysvipc.a: $(SYSVIPC_OBJS)
-	$(call say,AR,$@) rm -f $@ && $(AR) rcs $@ $^
+	$(call say,AR,$@) $(AR) rcs $(tmp) $^ && mv -f $(tmp) $@
 
 # --- chapters -----------------------------------------------------------------
 PROGRAMS :=
@@ -72,19 +76,21 @@ all: $(PROGRAMS) $(LIBS)
 
 $(PROGRAMS): %: %.c $(HEADERS) $(wildcard chapters/*/*.h) $(LIBS) .flags
 	$(call need,$(CC),gcc)
-	$(call say,CC,$@) $(CC) $(BASE_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBS) $(LDLIBS)
+	$(call say,CC,$@) $(CC) $(BASE_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $(tmp) $< $(LIBS) $(LDLIBS) \
+	    && mv -f $(tmp) $@
 
 # --- tests --------------------------------------------------------------------
 SUITES := $(patsubst %.c,%,$(sort $(wildcard tests/test_*.c)))
 
 tests/harness.o: tests/harness.c tests/harness.h $(HEADERS) .flags
 	$(need_check)
-	$(call say,CC,$@) $(CC) $(BASE_CFLAGS) $(CFLAGS) $(CHECK_CFLAGS) -c -o $@ $<
+	$(call say,CC,$@) $(CC) $(BASE_CFLAGS) $(CFLAGS) $(CHECK_CFLAGS) -c -o $(tmp) $< \
+	    && mv -f $(tmp) $@
 
 $(SUITES): %: %.c tests/harness.o tests/harness.h $(HEADERS) $(LIBS) .flags
 	$(need_check)
 	$(call say,CC,$@) $(CC) $(BASE_CFLAGS) $(CFLAGS) $(CHECK_CFLAGS) $(LDFLAGS) \
-	    -o $@ $< tests/harness.o $(LIBS) $(CHECK_LIBS)
+	    -o $(tmp) $< tests/harness.o $(LIBS) $(CHECK_LIBS) && mv -f $(tmp) $@
 
 # Every suite runs, even after one fails; then the claims ledger is checked
 # against the tests that ran. The exit status says whether all of it held.
@@ -103,17 +109,17 @@ book: book/build/index.html
 
 book/build/sessions/%.txt: chapters/%.session book/run-session $(PROGRAMS)
 	@mkdir -p $(@D)
-	$(call say,RUN,$<) book/run-session $< > $@
+	$(call say,RUN,$<) book/run-session $< > $(tmp) && mv -f $(tmp) $@
 
 book/build/claims.adoc: $(CLAIMS) $(wildcard tests/test_*.c) book/claims-to-adoc
 	@mkdir -p $(@D)
-	$(call say,GEN,$@) book/claims-to-adoc $(CLAIMS) > $@
+	$(call say,GEN,$@) book/claims-to-adoc $(CLAIMS) > $(tmp) && mv -f $(tmp) $@
 
 book/build/index.html: $(wildcard book/*.adoc) $(wildcard chapters/*/*.c) \
                        $(SESSION_OUT) book/build/claims.adoc
 	$(call need,asciidoctor,asciidoctor)
 	$(call say,BOOK,$@) asciidoctor --failure-level=WARN -a source-highlighter=rouge \
-	    -o $@ book/index.adoc
+	    -o $(tmp) book/index.adoc && mv -f $(tmp) $@
 
 # --- setting up ---------------------------------------------------------------
 DEB_PACKAGES := gcc libc6-dev make pkg-config check asciidoctor ruby-rouge
@@ -135,5 +141,6 @@ setup:
 	@$(MAKE) --no-print-directory all book
 
 clean:
-	rm -f $(PROGRAMS) $(SUITES) common/*.o common/*.a tests/*.o .flags
+	rm -f $(PROGRAMS) $(SUITES) common/*.o common/*.a tests/*.o .flags \
+	    chapters/*/*.tmp* common/*.tmp* tests/*.tmp*
 	rm -rf book/build tests/logs

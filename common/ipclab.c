@@ -100,11 +100,11 @@ int next_option(int argc, char *argv[], const char *optstring, const char *help)
     char shortopts[64];
     int opt;
 
-    /* '+': stop at the first operand; ':': report a missing argument as ':' */
     if (first_call) {
         first_call = 0;
         atexit(check_stdout);
     }
+    /* '+': stop at the first operand; ':': report a missing argument as ':' */
     snprintf(shortopts, sizeof shortopts, "+:h%s", optstring);
     opterr = 0;                         /* we print our own one-line errors */
     opt = getopt_long(argc, argv, shortopts, longopts, NULL);
