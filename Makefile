@@ -107,6 +107,11 @@ CLAIMS := $(sort $(wildcard chapters/*/claims.tsv))
 
 book: book/build/index.html
 
+# Sessions play one after another, even under make -j: two demos that count
+# identifiers at the same time would skew each other's numbers.
+chain = $(if $(word 2,$(1)),$(eval $(word 2,$(1)): | $(word 1,$(1)))$(call chain,$(wordlist 2,$(words $(1)),$(1))))
+$(call chain,$(SESSION_OUT))
+
 book/build/sessions/%.txt: chapters/%.session book/run-session $(PROGRAMS)
 	@mkdir -p $(@D)
 	$(call say,RUN,$<) book/run-session $< > $(tmp) && mv -f $(tmp) $@

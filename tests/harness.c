@@ -304,6 +304,10 @@ void t_run(struct t_run *r, const char *input, const char *prog, ...)
         dup2(err[1], 2);
         closefrom(3);
         signal(SIGPIPE, SIG_DFL);       /* as from a shell */
+        /* A group of its own: when Check kills the test's process group (a
+         * timeout, Ctrl-C), the program is not killed halfway through, with
+         * an object made and not yet removed; it finishes and cleans up. */
+        setpgid(0, 0);
         if (chdir(rundir) == -1)        /* files a program makes land in the run dir */
             _exit(126);
         alarm(60);                      /* survives exec: a hung program dies */
@@ -587,7 +591,7 @@ int t_main(Suite *(*make_suite)(void))
     signal(SIGTERM, forward);
     status = runner == -1 ? -1 : wait_status(runner);
     if (status > 1)
-        printf("%s: the test runner stopped with status %d\n",
+        printf("%s: the run was interrupted (status %d); removing what it left\n",
                program_invocation_short_name, status);
     publish("log");
     report_skips();

@@ -60,8 +60,9 @@ struct t_run {
 /* Run PROG (a path from the top of the tree, e.g. "chapters/ftok/ftok_key",
  * or an absolute path)
  * with the NULL-terminated arguments, INPUT (may be NULL) on its stdin.
- * A program still running after 60 seconds is killed (SIGALRM). The test
- * process ignores SIGPIPE from then on; the program gets it as usual. */
+ * A program still running after 60 seconds is killed (SIGALRM). It runs in a
+ * process group of its own, so that Ctrl-C or a Check timeout does not kill
+ * it halfway. The test process ignores SIGPIPE from then on. */
 void t_run(struct t_run *r, const char *input, const char *prog, ...)
     __attribute__((sentinel));
 /* How many lines TEXT has. */

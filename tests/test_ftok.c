@@ -905,7 +905,7 @@ START_TEST(sessions_play)
                            "removed ids" } },
         { "perm.session", { "mode 0640", "uid 100000  gid 100000", "removed id" } },
         { "ids.session", { "index", " came back after ", "seq" } },
-        { "ids-reuse.session", { "$ time ipc_ids -r -n 1", " came back after ", "real" } },
+        { "ids-reuse.session", { "$ time ./ipc_ids -r -n 1", " came back after ", "real" } },
         { "ipcs.session", { "Shared memory id: ", "mode=0600", " not found" } },
     };
     char pattern[PATH_MAX];

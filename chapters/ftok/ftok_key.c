@@ -76,5 +76,7 @@ int main(int argc, char *argv[])
     if (id != (id & 0xff))
         printf("note: only the low 8 bits of the id count: %ld gives the same key as %u\n",
                id, (unsigned int)id & 0xff);
+    if ((id & 0xff) == 0)
+        printf("note: the low 8 bits of the id are 0; ftok(3) asks for a non-zero id\n");
     return recomputed == (unsigned int)key ? EXIT_SUCCESS : EXIT_CALL_FAILED;
 }

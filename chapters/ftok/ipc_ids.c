@@ -13,7 +13,8 @@
  * object) one after another: it prints the first COUNT ids (default 4), then
  * goes on until the first one's index comes back. With -r it goes on until
  * the first id itself comes back: millions of creations, some seconds.
- * Ctrl-C stops it cleanly: it never holds more than one queue.
+ * Ctrl-C (or Ctrl-\, kill, a closed terminal) stops it cleanly: it never
+ * holds more than one queue, and removes it before it stops.
  *
  * $ ./ipc_ids -n 2
  * id 393222 = seq 12 * 32768 + index 6
@@ -81,17 +82,18 @@ int main(int argc, char *argv[])
     }
     if (optind != argc)
         usage_error("too many arguments");
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);       /* Ctrl-C */
+    sigaction(SIGQUIT, &sa, NULL);      /* Ctrl-\ */
+    sigaction(SIGTERM, &sa, NULL);      /* kill */
+    sigaction(SIGHUP, &sa, NULL);       /* the terminal closed */
 
     first = cycle();
     show(first);
-    for (n = 1; n < count; n++)
-        show(cycle());
-
     // tag::wrap[]
-    for (; n < limit && !stop; n++) {
+    for (n = 1; n < limit && !stop; n++) {
         id = cycle();
+        if (n < count)
+            show(id);
         if (id % IPCMNI == first % IPCMNI && (!whole_id || id == first))
             break;                                          // <1>
     }
