@@ -137,6 +137,8 @@ deps:
 	done); \
 	if [ -z "$$missing" ]; then echo "deps: all present"; exit 0; fi; \
 	sudo=; [ "$$(id -u)" -eq 0 ] || sudo=sudo; \
+	if [ -n "$$sudo" ] && ! command -v sudo >/dev/null; then \
+	    echo "deps: missing $$missing; run make deps as root (there is no sudo)"; exit 1; fi; \
 	echo "deps: installing" $$missing; \
 	$$sudo apt-get update -q && \
 	$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing
