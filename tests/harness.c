@@ -226,7 +226,7 @@ int t_stat(enum t_kind kind, int id, struct ipc_perm *perm)
 
 /* IPC_SET changes uid, gid and mode (and msg_qbytes for a queue, which is
  * why this reads the whole structure first and writes it back). */
-int t_set(enum t_kind kind, int id, const struct ipc_perm *perm)
+int t_set(enum t_kind kind, int id, long uid, long gid, int mode)
 {
     struct shmid_ds shm;
     struct semid_ds sem;
@@ -241,9 +241,12 @@ int t_set(enum t_kind kind, int id, const struct ipc_perm *perm)
     }
     if (rc == -1)
         return -1;
-    p->uid = perm->uid;
-    p->gid = perm->gid;
-    p->mode = perm->mode;
+    if (uid != T_KEEP)
+        p->uid = (uid_t)uid;
+    if (gid != T_KEEP)
+        p->gid = (gid_t)gid;
+    if (mode != T_KEEP)
+        p->mode = (unsigned short)mode;
     switch (kind) {
     case T_SHM: return shmctl(id, IPC_SET, &shm);
     case T_SEM: return semctl(id, 0, IPC_SET, (union semun){ .buf = &sem });

@@ -41,7 +41,9 @@ extern const char *const t_kind_name[3];   /* "shm", "sem", "msg" */
 /* shmget (4096 bytes), semget (1 semaphore) or msgget; the id is recorded. */
 int t_get(enum t_kind kind, key_t key, int flags);
 int t_stat(enum t_kind kind, int id, struct ipc_perm *perm);     /* IPC_STAT */
-int t_set(enum t_kind kind, int id, const struct ipc_perm *perm); /* IPC_SET */
+/* IPC_SET of uid, gid and mode; T_KEEP keeps a value, as -1 does for chown(2). */
+#define T_KEEP (-1)
+int t_set(enum t_kind kind, int id, long uid, long gid, int mode);
 int t_rm(enum t_kind kind, int id);                              /* IPC_RMID */
 /* Record an id made elsewhere (printed by a program) for the leak guard. */
 void t_track(enum t_kind kind, int id);

@@ -194,17 +194,19 @@ END_TEST
 START_TEST(private_key_new_object_each_time_each_kind)
 {
     struct ipc_perm perm;
-    int a = t_get(_i, IPC_PRIVATE, IPC_CREAT | 0600);
-    int b = t_get(_i, IPC_PRIVATE, IPC_CREAT | 0600);
-    int c = t_get(_i, IPC_PRIVATE, 0600);      /* IPC_CREAT is not even needed */
+    int id[3] = {
+        t_get(_i, IPC_PRIVATE, IPC_CREAT | 0600),
+        t_get(_i, IPC_PRIVATE, IPC_CREAT | 0600),
+        t_get(_i, IPC_PRIVATE, 0600),           /* IPC_CREAT is not even needed */
+    };
 
-    ck_assert(a != -1 && b != -1 && c != -1);
-    ck_assert(a != b && b != c && a != c);
-    for (int id = 0; id < 3; id++) {
-        ck_assert_int_eq(t_stat(_i, (int[]){ a, b, c }[id], &perm), 0);
+    ck_assert(id[0] != id[1] && id[1] != id[2] && id[0] != id[2]);
+    for (int i = 0; i < 3; i++) {
+        ck_assert_int_ne(id[i], -1);
+        ck_assert_int_eq(t_stat(_i, id[i], &perm), 0);
         ck_assert_int_eq(perm.__key, IPC_PRIVATE);   /* no key is made up */
+        ck_assert_int_eq(t_rm(_i, id[i]), 0);
     }
-    ck_assert(t_rm(_i, a) == 0 && t_rm(_i, b) == 0 && t_rm(_i, c) == 0);
 }
 END_TEST
 
@@ -438,8 +440,7 @@ START_TEST(mode_keeps_execute_bits_each_kind)
     ck_assert_int_ne(id, -1);
     ck_assert_int_eq(t_stat(_i, id, &perm), 0);
     ck_assert_int_eq(perm.mode & 0777, 0777);
-    perm.mode = 0751;
-    ck_assert_int_eq(t_set(_i, id, &perm), 0);
+    ck_assert_int_eq(t_set(_i, id, T_KEEP, T_KEEP, 0751), 0);
     ck_assert_int_eq(t_stat(_i, id, &perm), 0);
     ck_assert_int_eq(perm.mode & 0777, 0751);
     ck_assert_int_eq(t_rm(_i, id), 0);
@@ -483,7 +484,6 @@ END_TEST
  * did not behave. */
 static int shm_exec_steps(void *unused)
 {
-    struct ipc_perm perm;
     int id = t_get(T_SHM, IPC_PRIVATE, IPC_CREAT | 0600), step = 0;
     void *p;
 
@@ -494,7 +494,7 @@ static int shm_exec_steps(void *unused)
         step = 2;                       /* read-write attach: rw- is enough */
     else if (shmat(id, NULL, SHM_EXEC) != (void *)-1 || errno != EACCES)
         step = 3;                       /* SHM_EXEC without x: refused */
-    else if (t_stat(T_SHM, id, &perm) == -1 || (perm.mode = 0700, t_set(T_SHM, id, &perm)) == -1)
+    else if (t_set(T_SHM, id, T_KEEP, T_KEEP, 0700) == -1)
         step = 4;
     else if ((p = shmat(id, NULL, SHM_EXEC)) == (void *)-1 || shmdt(p) == -1)
         step = 5;                       /* with x: allowed */
@@ -539,18 +539,15 @@ START_TEST(ipc_set_changes_owner_not_creator_each_kind)
     int id = t_get(_i, IPC_PRIVATE, IPC_CREAT | 0600);
 
     ck_assert_int_ne(id, -1);
-    ck_assert_int_eq(t_stat(_i, id, &perm), 0);
-    perm.uid = 100000;                  /* beyond 16 bits; nobody's in particular */
-    perm.gid = 100001;
-    ck_assert_int_eq(t_set(_i, id, &perm), 0);
+    /* beyond 16 bits; nobody's in particular */
+    ck_assert_int_eq(t_set(_i, id, 100000, 100001, T_KEEP), 0);
     ck_assert_int_eq(t_stat(_i, id, &perm), 0);
     ck_assert_uint_eq(perm.uid, 100000);
     ck_assert_uint_eq(perm.gid, 100001);
     ck_assert_uint_eq(perm.cuid, geteuid());
     ck_assert_uint_eq(perm.cgid, getegid());
     /* the creator keeps control: it may still change and remove it */
-    perm.mode = 0640;
-    ck_assert_int_eq(t_set(_i, id, &perm), 0);
+    ck_assert_int_eq(t_set(_i, id, T_KEEP, T_KEEP, 0640), 0);
     ck_assert_int_eq(t_rm(_i, id), 0);
 }
 END_TEST
@@ -598,16 +595,14 @@ static int read_not_write_steps(void *arg)
 START_TEST(other_user_without_permission_each_kind)
 {
     struct access_case c = { .kind = _i, .key = t_key(1, NULL) };
-    struct ipc_perm perm;
 
     if (!t_root())
         T_SKIP("needs root, to act as a second user (nobody)");
     c.id = t_get(_i, c.key, IPC_CREAT | IPC_EXCL | 0600);
     ck_assert_int_ne(c.id, -1);
     ck_assert_int_eq(t_unprivileged(other_user_refused_steps, &c), 0);
-    ck_assert_int_eq(t_stat(_i, c.id, &perm), 0);
-    perm.mode = 0604;                   /* the other bits decide for others */
-    ck_assert_int_eq(t_set(_i, c.id, &perm), 0);
+    /* the other bits decide for others */
+    ck_assert_int_eq(t_set(_i, c.id, T_KEEP, T_KEEP, 0604), 0);
     ck_assert_int_eq(t_unprivileged(read_not_write_steps, &c), 0);
     ck_assert_int_eq(t_rm(_i, c.id), 0);
 }
@@ -616,18 +611,16 @@ END_TEST
 START_TEST(group_bits_for_group_members_each_kind)
 {
     struct access_case c = { .kind = _i, .key = t_key(1, NULL) };
-    struct ipc_perm perm;
 
     if (!t_root())
         T_SKIP("needs root, to act as a member of another group (nobody)");
     c.id = t_get(_i, c.key, IPC_CREAT | IPC_EXCL | 0640);
     ck_assert_int_ne(c.id, -1);
-    ck_assert_int_eq(t_stat(_i, c.id, &perm), 0);
-    perm.gid = t_plain_gid();           /* nobody's group: nobody reads as a member */
-    ck_assert_int_eq(t_set(_i, c.id, &perm), 0);
+    /* nobody's group: nobody reads as a member */
+    ck_assert_int_eq(t_set(_i, c.id, T_KEEP, t_plain_gid(), T_KEEP), 0);
     ck_assert_int_eq(t_unprivileged(read_not_write_steps, &c), 0);
-    perm.gid = 0;                       /* not nobody's group: the other bits, 0 */
-    ck_assert_int_eq(t_set(_i, c.id, &perm), 0);
+    /* root's group: nobody gets the other bits, 0 */
+    ck_assert_int_eq(t_set(_i, c.id, T_KEEP, 0, T_KEEP), 0);
     ck_assert_int_ne(t_unprivileged(read_not_write_steps, &c), 0);
     ck_assert_int_eq(t_rm(_i, c.id), 0);
 }
@@ -636,23 +629,16 @@ END_TEST
 static int owner_ipc_set_steps(void *arg)
 {
     struct access_case *c = arg;
-    struct ipc_perm perm;
 
-    if (t_stat(c->kind, c->id, &perm) == -1)
-        return 1;
-    perm.mode = 0644;
-    return t_set(c->kind, c->id, &perm) == 0 ? 0 : 2;
+    return t_set(c->kind, c->id, T_KEEP, T_KEEP, 0644) == 0 ? 0 : 1;
 }
 
 static int stranger_ipc_set_steps(void *arg)
 {
     struct access_case *c = arg;
-    struct ipc_perm perm;
 
-    if (t_stat(c->kind, c->id, &perm) == -1)  /* mode 0644 lets anyone read */
-        return 1;
-    perm.mode = 0666;
-    return t_set(c->kind, c->id, &perm) == -1 && errno == EPERM ? 0 : 2;
+    /* mode 0644 lets anyone read, so the refusal is IPC_SET's own */
+    return t_set(c->kind, c->id, T_KEEP, T_KEEP, 0666) == -1 && errno == EPERM ? 0 : 1;
 }
 
 START_TEST(owner_who_is_not_creator_may_ipc_set_each_kind)
@@ -664,16 +650,12 @@ START_TEST(owner_who_is_not_creator_may_ipc_set_each_kind)
         T_SKIP("needs root, to give the object to a second user (nobody)");
     c.id = t_get(_i, IPC_PRIVATE, IPC_CREAT | 0600);
     ck_assert_int_ne(c.id, -1);
-    ck_assert_int_eq(t_stat(_i, c.id, &perm), 0);
-    perm.uid = t_plain_uid();
-    perm.gid = t_plain_gid();
-    ck_assert_int_eq(t_set(_i, c.id, &perm), 0);
+    ck_assert_int_eq(t_set(_i, c.id, t_plain_uid(), t_plain_gid(), T_KEEP), 0);
     ck_assert_int_eq(t_unprivileged(owner_ipc_set_steps, &c), 0);
     /* back to root: now nobody is neither owner nor creator */
     ck_assert_int_eq(t_stat(_i, c.id, &perm), 0);
     ck_assert_int_eq(perm.mode & 0777, 0644);
-    perm.uid = 0;
-    ck_assert_int_eq(t_set(_i, c.id, &perm), 0);
+    ck_assert_int_eq(t_set(_i, c.id, 0, T_KEEP, T_KEEP), 0);
     ck_assert_int_eq(t_unprivileged(stranger_ipc_set_steps, &c), 0);
     ck_assert_int_eq(t_rm(_i, c.id), 0);
 }
