@@ -1,7 +1,8 @@
 /* sysvipc.h: the wrapper library libsysvipc.a, in the style of seed 000's
  * lib_sysv_shm.c. Each wrapper reports a failure on stderr in the lab's
  * format and returns -1 with errno set, so a lesson reads as a list of steps.
- * Later chapters add lib_sysv_sem.c and lib_sysv_msg.c here. */
+ * lib_sysv_shm.c and lib_sysv_sem.c are here; lib_sysv_msg.c comes with the
+ * message-queue chapter. */
 #ifndef SYSVIPC_H
 #define SYSVIPC_H
 
@@ -19,5 +20,23 @@ int sysv_shmget(const char *tok, key_t fixkey, size_t size, int mode);
 
 /* Mark segment SHMID for removal (IPC_RMID). Returns 0 or -1. */
 int sysv_shmrm(int shmid);
+
+/* --- semaphores (lib_sysv_sem.c) --------------------------------------------
+ * A set of NSEMS semaphores used as locks: sysv_semget creates the set with
+ * every value at VALUE (1: free, 0: taken), or opens the one that has the key.
+ * It closes the initialisation race: a new set holds zeros until its creator
+ * sets them, so the creator sets them with a semop (which stamps sem_otime),
+ * and a process that opens the set waits until sem_otime is not 0. */
+int sysv_semget(const char *tok, key_t fixkey, int nsems, int value, int mode);
+
+/* P and V: take semaphore SEMNUM (wait until it is 1, then make it 0) and
+ * give it back. Both use SEM_UNDO, so a process that dies holding the lock
+ * gives it back. A signal that interrupts the wait makes reserve fail with
+ * EINTR, so that a demo can stop on Ctrl-C. Return 0 or -1. */
+int sysv_sem_reserve(int semid, int semnum);
+int sysv_sem_release(int semid, int semnum);
+
+/* Remove the set (IPC_RMID). Returns 0 or -1. */
+int sysv_semrm(int semid);
 
 #endif

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <glob.h>
 #include <grp.h>
 #include <poll.h>
 #include <signal.h>
@@ -380,6 +381,31 @@ int t_lines(const char *text)
 }
 
 /* --- users ------------------------------------------------------------------------- */
+
+void t_play_sessions(const char *chapter, const struct t_session *expect, size_t n)
+{
+    char pattern[PATH_MAX];
+    glob_t sessions;
+    struct t_run r;
+
+    snprintf(pattern, sizeof pattern, "%s/chapters/%s/*.session", t_top(), chapter);
+    ck_assert_int_eq(glob(pattern, 0, NULL, &sessions), 0);
+    for (size_t s = 0; s < sessions.gl_pathc; s++) {
+        const char *file = sessions.gl_pathv[s], *name = strrchr(file, '/') + 1;
+        size_t row = 0;
+
+        while (row < n && strcmp(expect[row].name, name) != 0)
+            row++;
+        ck_assert_msg(row < n, "%s: no expectations", name);
+        t_run(&r, NULL, "book/run-session", file, NULL);
+        ck_assert_msg(r.status == 0, "%s: status %d\n%s%s", name, r.status, r.out, r.err);
+        for (int m = 0; m < 3; m++)
+            ck_assert_msg(strstr(r.out, expect[row].must[m]), "%s: no \"%s\" in:\n%s",
+                          name, expect[row].must[m], r.out);
+    }
+    ck_assert_uint_eq(sessions.gl_pathc, n);
+    globfree(&sessions);
+}
 
 bool t_root(void)
 {

@@ -7,6 +7,7 @@
  *  - keys unique to the run: ftok on a fresh file in the run's own directory.
  *  - one interface to the three kinds of object, for tests that hold for all.
  *  - t_run(): run a program of the lab, capture stdout, stderr and status.
+ *  - t_play_sessions(): play a chapter's sample sessions as the book does.
  *  - t_unprivileged(): code in a child without the capabilities that
  *    bypass IPC permissions (root switches to nobody); tests that need a
  *    second user check t_root() and skip otherwise.
@@ -69,6 +70,17 @@ void t_run(struct t_run *r, const char *input, const char *prog, ...)
     __attribute__((sentinel));
 /* How many lines TEXT has. */
 int t_lines(const char *text);
+
+/* --- sessions ----------------------------------------------------------------- */
+/* What a sample session of the book must show: three strings of its output. */
+struct t_session {
+    const char *name;       /* "get.session" */
+    const char *must[3];
+};
+/* Play each .session file of chapters/CHAPTER with book/run-session, as `make book`
+ * does: each must succeed and show its three strings, and each must have a
+ * row in EXPECT (N rows), so that a new session cannot go untested. */
+void t_play_sessions(const char *chapter, const struct t_session *expect, size_t n);
 
 /* --- users ------------------------------------------------------------------ */
 bool t_root(void);

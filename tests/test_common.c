@@ -10,8 +10,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/sem.h>
 #include <sys/shm.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 /* --- the error helper ------------------------------------------------------ */
@@ -250,6 +252,109 @@ START_TEST(sysv_wrappers_report_failures)
 }
 END_TEST
 
+/* A new set starts with every value set and sem_otime stamped; a second call
+ * opens it as it is; P takes the value to 0 and V gives it back. */
+START_TEST(sysv_semget_creates_initialised_then_opens)
+{
+    char path[PATH_MAX];
+    struct semid_ds ds;
+    int id;
+
+    t_key(1, path);
+    id = sysv_semget(path, 0, 2, 1, 0600);
+    ck_assert_int_ne(id, -1);
+    t_track(T_SEM, id);
+    ck_assert_int_eq(semctl(id, 0, IPC_STAT, &ds), 0);
+    ck_assert_int_eq(ds.sem_perm.__key, ftok(path, SYSV_FTOK_ID));
+    ck_assert_uint_eq(ds.sem_nsems, 2);
+    ck_assert_int_ne(ds.sem_otime, 0);
+    ck_assert_int_eq(semctl(id, 0, GETVAL), 1);
+    ck_assert_int_eq(semctl(id, 1, GETVAL), 1);
+    ck_assert_int_eq(sysv_semget(path, 0, 2, 1, 0600), id);
+    ck_assert_int_eq(sysv_sem_reserve(id, 1), 0);
+    ck_assert_int_eq(semctl(id, 1, GETVAL), 0);
+    ck_assert_int_eq(semctl(id, 0, GETVAL), 1);
+    ck_assert_int_eq(sysv_sem_release(id, 1), 0);
+    ck_assert_int_eq(semctl(id, 1, GETVAL), 1);
+    ck_assert_int_eq(sysv_semrm(id), 0);
+    ck_assert(!t_exists(T_SEM, id));
+}
+END_TEST
+
+/* The race sysv_semget closes: a set made by semget alone has sem_otime 0,
+ * and an opener waits until its creator's first semop. */
+START_TEST(sysv_semget_opener_waits_for_the_creator)
+{
+    key_t key = t_key(1, NULL);
+    int id = t_get(T_SEM, key, IPC_CREAT | 0600);   /* created, not initialised */
+    struct sembuf one = { .sem_num = 0, .sem_op = 1 };
+    pid_t creator;
+
+    ck_assert_int_ne(id, -1);
+    creator = fork();
+    ck_assert_int_ne(creator, -1);
+    if (creator == 0) {                 /* finishes initialising 200 ms later */
+        nanosleep(&(struct timespec){ .tv_nsec = 200000000 }, NULL);
+        _exit(semop(id, &one, 1) == 0 ? 0 : 1);
+    }
+    ck_assert_int_eq(sysv_semget(NULL, key, 1, 1, 0600), id);
+    ck_assert_int_eq(semctl(id, 0, GETVAL), 1);      /* it saw the value set */
+    ck_assert_int_eq(waitpid(creator, NULL, 0), creator);
+    ck_assert_int_eq(t_rm(T_SEM, id), 0);
+}
+END_TEST
+
+/* SEM_UNDO in the wrappers: a holder that exits without V gives the lock back. */
+START_TEST(sysv_sem_lock_given_back_when_holder_exits)
+{
+    int id = sysv_semget(NULL, IPC_PRIVATE, 1, 1, 0600), status;
+    pid_t holder;
+
+    ck_assert_int_ne(id, -1);
+    t_track(T_SEM, id);
+    holder = fork();
+    ck_assert_int_ne(holder, -1);
+    if (holder == 0)
+        _exit(sysv_sem_reserve(id, 0) == 0 && semctl(id, 0, GETVAL) == 0 ? 0 : 1);
+    ck_assert_int_eq(waitpid(holder, &status, 0), holder);
+    ck_assert_int_eq(status, 0);
+    ck_assert_int_eq(semctl(id, 0, GETVAL), 1);
+    ck_assert_int_eq(sysv_semrm(id), 0);
+}
+END_TEST
+
+static void call_failing_sem_wrappers(void)
+{
+    char missing[PATH_MAX + 16];
+
+    snprintf(missing, sizeof missing, "%s/no-such-file", t_rundir());
+    if (sysv_semget(missing, 0, 1, 1, 0600) != -1 || errno != ENOENT)
+        exit(3);
+    if (sysv_sem_reserve(-1, 0) != -1 || errno != EINVAL)
+        exit(4);
+    if (sysv_sem_release(-1, 0) != -1 || errno != EINVAL)
+        exit(5);
+    if (sysv_semrm(-1) != -1 || errno != EINVAL)
+        exit(6);
+    exit(0);
+}
+
+START_TEST(sysv_sem_wrappers_report_failures)
+{
+    struct captured c;
+    char expect[PATH_MAX + 256];
+
+    capture(&c, call_failing_sem_wrappers);
+    ck_assert_int_eq(c.status, 0);
+    snprintf(expect, sizeof expect,
+             "test_common: ftok %s/no-such-file: ENOENT: No such file or directory\n"
+             "test_common: semop P -1[0]: EINVAL: Invalid argument\n"
+             "test_common: semop V -1[0]: EINVAL: Invalid argument\n"
+             "test_common: semctl IPC_RMID -1: EINVAL: Invalid argument\n", t_rundir());
+    ck_assert_str_eq(c.text, expect);
+}
+END_TEST
+
 /* --- every program of every chapter -------------------------------------------- */
 
 static glob_t programs;
@@ -320,6 +425,10 @@ static Suite *common_suite(void)
     tcase_add_test(lib, sysv_shmget_creates_then_opens);
     tcase_add_test(lib, sysv_shmget_with_fixed_key);
     tcase_add_test(lib, sysv_wrappers_report_failures);
+    tcase_add_test(lib, sysv_semget_creates_initialised_then_opens);
+    tcase_add_test(lib, sysv_semget_opener_waits_for_the_creator);
+    tcase_add_test(lib, sysv_sem_lock_given_back_when_holder_exits);
+    tcase_add_test(lib, sysv_sem_wrappers_report_failures);
     tcase_add_test(progs, every_program_follows_the_conventions);
     tcase_set_timeout(progs, 60);
     suite_add_tcase(s, helper);

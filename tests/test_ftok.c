@@ -7,7 +7,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
-#include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -877,9 +876,7 @@ END_TEST
  * shows what the book says it shows. A new session needs a row here. */
 START_TEST(sessions_play)
 {
-    static const struct {
-        const char *name, *must[3];
-    } expect[] = {
+    static const struct t_session expect[] = {
         { "keys.session",
           { "(matches)", "note: only the low 8 bits of the id count: 257 gives the same key as 1",
             "ftok_key: ftok missing.conf: ENOENT: No such file or directory" } },
@@ -890,27 +887,8 @@ START_TEST(sessions_play)
         { "ids-reuse.session", { "$ time ./ipc_ids -r -n 1", " came back after ", "real" } },
         { "ipcs.session", { "Shared memory id: ", "mode=0600", " not found" } },
     };
-    char pattern[PATH_MAX];
-    glob_t sessions;
-    struct t_run r;
 
-    snprintf(pattern, sizeof pattern, "%s/chapters/ftok/*.session", t_top());
-    ck_assert_int_eq(glob(pattern, 0, NULL, &sessions), 0);
-    for (size_t s = 0; s < sessions.gl_pathc; s++) {
-        const char *file = sessions.gl_pathv[s], *name = strrchr(file, '/') + 1;
-        size_t row = 0;
-
-        while (row < sizeof expect / sizeof expect[0] && strcmp(expect[row].name, name) != 0)
-            row++;
-        ck_assert_msg(row < sizeof expect / sizeof expect[0], "%s: no expectations", name);
-        t_run(&r, NULL, "book/run-session", file, NULL);
-        ck_assert_msg(r.status == 0, "%s: status %d\n%s%s", name, r.status, r.out, r.err);
-        for (int m = 0; m < 3; m++)
-            ck_assert_msg(strstr(r.out, expect[row].must[m]), "%s: no \"%s\" in:\n%s",
-                          name, expect[row].must[m], r.out);
-    }
-    ck_assert_uint_eq(sessions.gl_pathc, sizeof expect / sizeof expect[0]);
-    globfree(&sessions);
+    t_play_sessions("ftok", expect, sizeof expect / sizeof expect[0]);
 }
 END_TEST
 
