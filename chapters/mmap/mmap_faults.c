@@ -126,7 +126,7 @@ int main(int argc, char *argv[])
             usage_error("\"%s\" is not a case: eof, past, readonly or unmapped", argv[a]);
     }
     if ((fd = mkstemp(path)) == -1)
-        die("mkstemp %s", path);
+        die("mkstemp in .");
     unlink(path);                           /* nothing is left behind */
     if (ftruncate(fd, FILE_SIZE) == -1)
         die("ftruncate");

@@ -108,7 +108,7 @@ int main(int argc, char *argv[])
     dir = optind < argc ? argv[optind] : ".";
     snprintf(path, sizeof path, "%s/mmap_sync.XXXXXX", dir);
     if ((fd = mkstemp(path)) == -1)
-        die("mkstemp %s", path);
+        die("mkstemp in %s", dir);
     unlink(path);                       /* the open file lives on, nameless */
     if (ftruncate(fd, PAGE) == -1)
         die("ftruncate");
