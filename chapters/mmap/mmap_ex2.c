@@ -90,6 +90,17 @@ int main(int argc, char *argv[])
             putchar('\n');
             break;
         }
+        if (!isatty(STDIN_FILENO))     /* piped input: echo it, as a terminal */
+            fputs(a_input, stdout);    /* would, so that transcripts read well */
+        if (strchr(a_input, '\n') == NULL) {    /* fixed: the rest of a long */
+            int c;                              /* line is not new input */
+
+            while ((c = getchar()) != EOF && c != '\n')
+                if (!isatty(STDIN_FILENO))
+                    putchar(c);
+            if (!isatty(STDIN_FILENO))
+                putchar('\n');
+        }
         if (a_input[0] == '*') {
             printf("Current mmap -> '%.*s'\n", MMAP_SIZE, p_map);  // <2>
         } else {
@@ -99,9 +110,6 @@ int main(int argc, char *argv[])
                 printf("(only the first %d bytes fit in the mapping)\n", MMAP_SIZE);
                 len = MMAP_SIZE;
             }
-            if (a_input[strlen(a_input) - 1] != '\n')  /* the rest of a long line */
-                for (int c = 0; c != '\n' && c != EOF; c = getchar())
-                    ;
             memcpy(p_map, a_input, len);               // <4>
             if (msync(p_map, MMAP_SIZE, MS_SYNC) == -1)   // <5>
                 die("msync");
