@@ -736,6 +736,7 @@ static void ex2_start(struct ex2 *e, const char *dir, const char *mode, char *ou
     if (e->pid == 0) {
         dup2(in[0], 0);
         dup2(o[1], 1);
+        dup2(o[1], 2);                  /* errors in order, among the output */
         closefrom(3);
         signal(SIGPIPE, SIG_DFL);
         if (chdir(dir) == -1)
@@ -869,6 +870,54 @@ START_TEST(ex2_private_keeps_to_itself)
     ex2_file(dir, file, sizeof file, &len);
     ck_assert_int_eq(memcmp(file, "again s\n", 8), 0);
     ck_assert_ptr_null(memmem(file, (size_t)len, "from p", 6));
+}
+END_TEST
+
+/* Wait until PID sleeps (state S in /proc/PID/stat): blocked in its read. */
+static void wait_sleeping(pid_t pid)
+{
+    char path[64], stat[512];
+
+    snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
+    for (;;) {
+        FILE *f = fopen(path, "r");
+        const char *state;
+
+        ck_assert_ptr_nonnull(f);
+        ck_assert_ptr_nonnull(fgets(stat, sizeof stat, f));
+        fclose(f);
+        state = strrchr(stat, ')');             /* the name may hold spaces */
+        ck_assert_ptr_nonnull(state);
+        if (state[2] == 'S')
+            return;
+        usleep(1000);
+    }
+}
+
+START_TEST(ex2_stops_on_ctrl_c)
+{
+    static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+    char dir[PATH_MAX], out[4096], expect[256], file[256];
+    struct ex2 e;
+    ssize_t len;
+    int status;
+
+    ex2_dir(dir);
+    ex2_start(&e, dir, "s", out, sizeof out);
+    ck_assert_str_eq(ex2_say(&e, "typed before\n"), PROMPT);
+    wait_sleeping(e.pid);                           /* waiting in fgets */
+    ck_assert_int_eq(kill(e.pid, sigs[_i]), 0);
+    ex2_read(&e, out, sizeof out);                  /* to the end */
+    snprintf(expect, sizeof expect,
+             "\nmmap_ex2: interrupted by SIG%s; shared_mmap stays, for you to look at\n",
+             sigabbrev_np(sigs[_i]));
+    ck_assert_str_eq(out, expect);
+    ck_assert_int_eq(waitpid(e.pid, &status, 0), e.pid);
+    ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 1);
+    close(e.in);
+    close(e.out);
+    ex2_file(dir, file, sizeof file, &len);
+    ck_assert_int_eq(memcmp(file, "typed before\n", 13), 0);
 }
 END_TEST
 
@@ -1061,6 +1110,7 @@ static Suite *mmap_suite(void)
     tcase_add_test(ex2, ex2_two_shared_see_each_other);
     tcase_add_test(ex2, ex2_private_keeps_to_itself);
     tcase_add_test(ex2, ex2_long_line_cut_to_the_mapping);
+    tcase_add_loop_test(ex2, ex2_stops_on_ctrl_c, 0, 3);
     tcase_set_timeout(ex2, 60);
 
     tcase_add_loop_test(progs, bad_command_lines, 0, sizeof bad_lines / sizeof bad_lines[0]);

@@ -7,7 +7,7 @@
  * mapping, anything else is copied into it and msync()ed. Run two of them in
  * one directory, in two terminals: two "s" see each other's lines, and the
  * file gets them; a "p" keeps its lines to itself and never changes the file.
- * End with Ctrl-D (or Ctrl-C). The file stays, so that you can look at it.
+ * End with Ctrl-D or Ctrl-C. The file stays, so that you can look at it.
  *
  * The code follows the slides; the places where it fixes the seed's code
  * say "fixed:".
@@ -26,6 +26,7 @@
 #include "ipclab.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +41,13 @@ static const char help[] =
 
 #define MMAP_FILENAME "shared_mmap"
 #define MMAP_SIZE     64
+
+static volatile sig_atomic_t interrupted;
+
+static void on_signal(int sig)
+{
+    interrupted = sig;
+}
 
 static const char contents[] =
     "(*) What's difference between Shared mmap and Private mmap?    - end - ";
@@ -64,6 +72,13 @@ int main(int argc, char *argv[])
     else
         usage_error("\"%s\": give s (MAP_SHARED) or p (MAP_PRIVATE)", argv[optind]);
 
+    /* Ctrl-C, kill or a closed terminal end the read below (no SA_RESTART)
+     * instead of the program: it says so and unmaps before it exits. */
+    struct sigaction sa = { .sa_handler = on_signal };
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+
     // tag::open[]
     fd = open(MMAP_FILENAME, O_RDWR | O_CREAT, 0600);  // <1>
     if (fd == -1)
@@ -81,13 +96,13 @@ int main(int argc, char *argv[])
     // end::open[]
 
     // tag::loop[]
-    for (;;) {
+    while (!interrupted) {
         printf("'*' print Current mmap otherwise input text to mmap. >>");
         fflush(stdout);            /* fixed: show the prompt before waiting */
         if (fgets(a_input, sizeof(a_input), stdin) == NULL) {  // <1>
-            if (ferror(stdin))
-                die("read stdin");
             putchar('\n');
+            if (ferror(stdin) && !interrupted)
+                die("read stdin");
             break;
         }
         if (!isatty(STDIN_FILENO))     /* piped input: echo it, as a terminal */
@@ -119,5 +134,8 @@ int main(int argc, char *argv[])
     if (munmap(p_map, MMAP_SIZE) == -1)
         die("munmap");
     close(fd);
+    if (interrupted)
+        fatal("interrupted by SIG%s; %s stays, for you to look at",
+              sigabbrev_np(interrupted), MMAP_FILENAME);
     return EXIT_SUCCESS;
 }
