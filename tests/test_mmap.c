@@ -253,6 +253,7 @@ static const struct mmap_row {
     { "PROT_WRITE, MAP_PRIVATE, read-only fd", PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE,
       FD_RDONLY, 0, 0, 0 },
     { "PROT_READ, write-only fd", PAGE, PROT_READ, MAP_SHARED, FD_WRONLY, 0, 0, EACCES },
+    { "PROT_WRITE, write-only fd", PAGE, PROT_WRITE, MAP_SHARED, FD_WRONLY, 0, 0, EACCES },
     { "fd -1 without MAP_ANONYMOUS", PAGE, PROT_READ, MAP_SHARED, FD_BAD, 0, 0, EBADF },
     { "a pipe", PAGE, PROT_READ, MAP_SHARED, FD_PIPE, 0, 0, ENODEV },
 };
@@ -963,11 +964,11 @@ END_TEST
 START_TEST(mmap_sync_demo)
 {
     struct t_run r;
-    char dir[PATH_MAX];
+    char probe[PATH_MAX];
     int fd;
 
-    t_new_file(dir);
-    fd = open(dir, O_RDONLY);
+    t_new_file(probe);                  /* on the file system mmap_sync uses */
+    fd = open(probe, O_RDONLY);
     ck_assert_int_ne(fd, -1);
     t_run(&r, NULL, "chapters/mmap/mmap_sync", NULL);   /* in the run directory */
     ck_assert_int_eq(r.status, 0);
