@@ -857,7 +857,11 @@ START_TEST(ex2_private_keeps_to_itself)
 
     ex2_dir(dir);
     ex2_start(&s, dir, "s", out, sizeof out);
+    ck_assert_str_eq(ex2_say(&s, "early s\n"), PROMPT);
     ex2_start(&p, dir, "p", out, sizeof out);
+    /* p's start wrote the sentence back into the file, which s shows */
+    ck_assert_str_eq(ex2_say(&s, "*\n"), current(contents));
+    ck_assert_str_eq(ex2_say(&p, "*\n"), current(contents));
     ck_assert_str_eq(ex2_say(&s, "from s\n"), PROMPT);
     /* p has not written yet: its page is still the file's, s's line shows */
     ck_assert_ptr_nonnull(strstr(ex2_say(&p, "*\n"), "'from s\n"));
