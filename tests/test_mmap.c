@@ -358,16 +358,34 @@ static bool on_tmpfs(int fd)
     return fs.f_type == 0x01021994;     /* TMPFS_MAGIC: no disk to write to */
 }
 
+/* A one-page file with a disk behind it: in the run directory, or else
+ * (when that is on tmpfs) a nameless one in /var/tmp; -1 if both are tmpfs. */
+static int disk_file(void)
+{
+    char path[] = "/var/tmp/test_mmap.XXXXXX";
+    int fd = new_file(PAGE, NULL);
+
+    if (!on_tmpfs(fd))
+        return fd;
+    close(fd);
+    fd = mkstemp(path);
+    ck_assert_int_ne(fd, -1);
+    ck_assert_int_eq(unlink(path), 0);
+    ck_assert_int_eq(ftruncate(fd, PAGE), 0);
+    if (!on_tmpfs(fd))
+        return fd;
+    close(fd);
+    return -1;
+}
+
 START_TEST(ms_sync_writes_the_page_back)
 {
-    int fd = new_file(PAGE, NULL);
-    char *p = map(PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd);
+    int fd = disk_file();
+    char *p;
 
-    if (on_tmpfs(fd)) {
-        munmap(p, PAGE);
-        close(fd);
-        T_SKIP("the run directory is on tmpfs, whose pages are never written back");
-    }
+    if (fd == -1)
+        T_SKIP("the run directory and /var/tmp are on tmpfs, which has no disk");
+    p = map(PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd);
     strcpy(p, "to the disk");
     ck_assert(page_dirty(p));
     ck_assert_int_eq(msync(p, PAGE, MS_SYNC), 0);
@@ -377,16 +395,37 @@ START_TEST(ms_sync_writes_the_page_back)
 }
 END_TEST
 
+START_TEST(ms_sync_on_tmpfs_leaves_the_page_dirty)
+{
+    char path[] = "/dev/shm/test_mmap.XXXXXX";
+    int fd = mkstemp(path);
+    char *p;
+
+    if (fd == -1)
+        T_SKIP("no /dev/shm to make a file in");
+    ck_assert_int_eq(unlink(path), 0);
+    if (!on_tmpfs(fd)) {
+        close(fd);
+        T_SKIP("/dev/shm is not tmpfs here");
+    }
+    ck_assert_int_eq(ftruncate(fd, PAGE), 0);
+    p = map(PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd);
+    strcpy(p, "no disk");
+    ck_assert_int_eq(msync(p, PAGE, MS_SYNC), 0);
+    ck_assert(page_dirty(p));                       /* nowhere to write it */
+    ck_assert_int_eq(munmap(p, PAGE), 0);
+    close(fd);
+}
+END_TEST
+
 START_TEST(ms_async_writes_nothing)
 {
-    int fd = new_file(PAGE, NULL), tries;
-    char *p = map(PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd);
+    int fd = disk_file(), tries;
+    char *p;
 
-    if (on_tmpfs(fd)) {
-        munmap(p, PAGE);
-        close(fd);
-        T_SKIP("the run directory is on tmpfs, whose pages are never written back");
-    }
+    if (fd == -1)
+        T_SKIP("the run directory and /var/tmp are on tmpfs, which has no disk");
+    p = map(PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd);
     /* The kernel's flusher may write a dirty page at any time (after 30 s,
      * or sooner under pressure): only a page clean after every try fails. */
     for (tries = 0; tries < 3; tries++) {
@@ -1094,6 +1133,7 @@ static Suite *mmap_suite(void)
 
     tcase_add_test(sync, ms_sync_writes_the_page_back);
     tcase_add_test(sync, ms_async_writes_nothing);
+    tcase_add_test(sync, ms_sync_on_tmpfs_leaves_the_page_dirty);
     tcase_add_test(sync, ms_invalidate_keeps_a_private_copy);
     tcase_add_test(sync, ms_invalidate_on_locked_pages_ebusy);
 
