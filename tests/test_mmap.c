@@ -156,14 +156,27 @@ START_TEST(page_tail_reads_zero_and_stays_out_of_file)
     ck_assert_int_eq(fstat(fd, &st), 0);
     ck_assert_int_eq(st.st_size, 100);
     ck_assert_int_eq(pread(fd, buf, sizeof buf, 0), 100);
-    /* not even when the file grows over it: the tail is zeroed first */
-    ck_assert_int_eq(ftruncate(fd, 200), 0);
-    ck_assert_int_eq(pread(fd, buf, sizeof buf, 0), 200);
-    ck_assert_int_eq(buf[100], 0);
     ck_assert_int_eq(munmap(p, PAGE), 0);
     close(fd);
 }
 END_TEST
+
+/* Write past the end of FD's 100 bytes through a mapping, grow the file to
+ * 200 bytes, and return what a read(2) finds at byte 100. */
+static char grown_tail(int fd)
+{
+    char *p, buf[200];
+
+    ck_assert_int_eq(ftruncate(fd, 100), 0);
+    p = map(PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd);
+    p[100] = 'x';
+    ck_assert_int_eq(msync(p, PAGE, MS_SYNC), 0);
+    ck_assert_int_eq(munmap(p, PAGE), 0);
+    ck_assert_int_eq(ftruncate(fd, 200), 0);
+    ck_assert_int_eq(pread(fd, buf, sizeof buf, 0), 200);
+    close(fd);
+    return buf[100];
+}
 
 START_TEST(mapping_length_rounds_up_to_a_page)
 {
@@ -392,6 +405,29 @@ START_TEST(ms_sync_writes_the_page_back)
     ck_assert(!page_dirty(p));                      /* written: clean again */
     ck_assert_int_eq(munmap(p, PAGE), 0);
     close(fd);
+}
+END_TEST
+
+START_TEST(grown_file_zeroes_the_tail_on_disk_not_on_tmpfs)
+{
+    char path[] = "/dev/shm/test_mmap.XXXXXX";
+    int disk = disk_file(), shm = mkstemp(path), parts = 0;
+
+    if (disk != -1) {                   /* ext4 and the like: zeroed first */
+        ck_assert_int_eq(grown_tail(disk), 0);
+        parts++;
+    }
+    if (shm != -1) {
+        ck_assert_int_eq(unlink(path), 0);
+        if (on_tmpfs(shm)) {            /* tmpfs: the 'x' comes back */
+            ck_assert_int_eq(grown_tail(shm), 'x');
+            parts++;
+        } else {
+            close(shm);
+        }
+    }
+    if (parts == 0)
+        T_SKIP("neither a disk file system nor a tmpfs /dev/shm here");
 }
 END_TEST
 
@@ -1134,6 +1170,7 @@ static Suite *mmap_suite(void)
     tcase_add_test(sync, ms_sync_writes_the_page_back);
     tcase_add_test(sync, ms_async_writes_nothing);
     tcase_add_test(sync, ms_sync_on_tmpfs_leaves_the_page_dirty);
+    tcase_add_test(pages, grown_file_zeroes_the_tail_on_disk_not_on_tmpfs);
     tcase_add_test(sync, ms_invalidate_keeps_a_private_copy);
     tcase_add_test(sync, ms_invalidate_on_locked_pages_ebusy);
 

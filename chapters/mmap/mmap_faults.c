@@ -3,7 +3,7 @@
  * usage: mmap_faults [eof|past|readonly|unmapped]...
  *
  * A 100-byte file is mapped over two pages. The rest of its first page is
- * there to read, as zeros, but what is written there never reaches the file.
+ * there to read, as zeros; what is written there does not reach the file.
  * Then each case runs in a child of its own (all four by default), and the
  * parent prints the signal that killed it:
  *   eof       a page of the mapping wholly past the end of the file  SIGBUS
