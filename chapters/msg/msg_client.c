@@ -9,9 +9,10 @@
  * without an answer it gives up, and if the server removes the queue while
  * it waits, msgrcv fails at once with EIDRM.
  *
- * $ ./msg_client $id hello
- * reply for pid 4243: HELLO
- * $ ./msg_client -w 1 $id hello          (nobody serves that queue)
+ * $ ./msg_client -k app.conf hello         (msg_server -k app.conf is running)
+ * reply for pid 6358: HELLO
+ * $ id=$(./msg_create)                      (a queue nobody serves)
+ * $ ./msg_client -w 1 $id hello
  * msg_client: no reply within 1 s: is msg_server running?
  */
 #define _XOPEN_SOURCE 700

@@ -9,12 +9,13 @@
  * with msg_rm (or ipcrm -q ID).
  *
  * $ ./msg_create
- * 32770
+ * 2045182014
+ * $ touch app.conf
  * $ ./msg_create -k app.conf -x
- * 32771
+ * 2045182015
  * $ ./msg_create -k app.conf -x
  * msg_create: msgget: EEXIST: File exists
- * $ ./msg_rm 32770 32771
+ * $ ./msg_rm 2045182014 2045182015
  */
 #define _XOPEN_SOURCE 700
 #include "ipclab.h"

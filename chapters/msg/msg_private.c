@@ -11,7 +11,7 @@
  * /proc/sysvipc/msg, which anyone may read, and IPC_STAT shows the check.
  *
  * $ ./msg_private            (as an ordinary user)
- * msqid = 98304 = seq 3 * 32768 + index 0
+ * msqid = 2045214721 = seq 62415 * 32768 + index 1
  * mode 0 (IPC_CREAT and no permission bits)
  * IPC_STAT: EACCES: Permission denied
  * removed

@@ -10,8 +10,8 @@
  *
  * $ ./msg_qbytes $id 100
  * qbytes 16384 -> 100
- * $ ./msg_qbytes $id 20000          (as an ordinary user)
- * msg_qbytes: msgctl IPC_SET 32770: EPERM: Operation not permitted
+ * $ ./msg_qbytes $id 20000          (without CAP_SYS_RESOURCE)
+ * msg_qbytes: msgctl IPC_SET 2045182014: EPERM: Operation not permitted
  */
 #define _XOPEN_SOURCE 700
 #include "ipclab.h"

@@ -12,10 +12,12 @@
  * (IPC_NOWAIT) it fails with ENOMSG instead. It prints the type, the length
  * and the text.
  *
+ * $ ./msg_send $id 3 three
+ * $ ./msg_send $id 2 two
  * $ ./msg_recv -t -2 $id
  * type 2, 3 bytes: two
- * $ ./msg_recv -n $id
- * msg_recv: msgrcv 32770: ENOMSG: No message of desired type
+ * $ ./msg_recv -n -t 2 $id
+ * msg_recv: msgrcv 2045214724: ENOMSG: No message of desired type
  */
 #define _GNU_SOURCE                     /* MSG_EXCEPT */
 #include "ipclab.h"

@@ -6,8 +6,8 @@
  * msgsnd or msgrcv on it wakes up with EIDRM. Each id is tried even when one
  * fails; the exit status is 1 if any did.
  *
- * $ ./msg_rm 32770 32770
- * msg_rm: msgctl IPC_RMID 32770: EINVAL: Invalid argument
+ * $ ./msg_rm 2045182014 2045182015 2045182014
+ * msg_rm: msgctl IPC_RMID 2045182014: EINVAL: Invalid argument
  */
 #define _XOPEN_SOURCE 700
 #include "ipclab.h"

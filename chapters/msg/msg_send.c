@@ -11,7 +11,7 @@
  * $ id=$(./msg_create)
  * $ ./msg_send $id 1 hello
  * $ ./msg_send $id 0 hello
- * msg_send: msgsnd 32770: EINVAL: Invalid argument
+ * msg_send: msgsnd 2045182014: EINVAL: Invalid argument
  */
 #define _XOPEN_SOURCE 700
 #include "ipclab.h"

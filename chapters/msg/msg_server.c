@@ -15,12 +15,16 @@
  * dropped with a warning (its client times out), because a server blocked
  * on a queue full of requests would wait for itself.
  *
- * $ ./msg_server -v -k app.conf > server.id &
+ * $ ./msg_server -v -k app.conf &
+ * 2041643027
  * $ ./msg_client -k app.conf hello
- * msg_server: request from pid 4243: hello
- * reply for pid 4243: HELLO
+ * msg_server: request from pid 6358: hello
+ * reply for pid 6358: HELLO
+ * $ ./msg_client -k app.conf 'how are you?'
+ * msg_server: request from pid 6359: how are you?
+ * reply for pid 6359: HOW ARE YOU?
  * $ kill -INT %1
- * msg_server: stopped after 1 request; queue 32770 removed
+ * msg_server: stopped after 2 requests; queue 2041643027 removed
  */
 #define _XOPEN_SOURCE 700
 #include "ipclab.h"
@@ -124,7 +128,7 @@ int main(int argc, char *argv[])
             continue;                                   /* a signal: stop? */
         if (n == -1)
             exit(EXIT_CALL_FAILED);     /* reported; EIDRM: someone removed it */
-        if (n <= (ssize_t)offsetof(struct request, text) || req.pid <= 0) {
+        if (n < (ssize_t)offsetof(struct request, text) || req.pid <= 0) {
             fprintf(stderr, "msg_server: a request of %zd bytes is not ours: dropped\n", n);
             continue;
         }

@@ -9,13 +9,14 @@
  * command, gives the system's limits, which root may change through
  * /proc/sys/kernel/msgmax, msgmnb and msgmni.
  *
+ * $ ./msg_send $id 1 x
  * $ ./msg_stat $id
- * msqid 32770  key 0x00000000  uid 0  mode 0600
- * qnum 2  cbytes 8  qbytes 16384
- * lspid 4242  lrpid 0
- * stime Tue Nov 24 09:40:01 2026
+ * msqid 2045214723  key 0x00000000  uid 0  mode 0600
+ * qnum 1  cbytes 1  qbytes 16384
+ * lspid 13329  lrpid 0
+ * stime Tue Nov 24 09:17:28 2026
  * rtime never
- * ctime Tue Nov 24 09:40:00 2026
+ * ctime Tue Nov 24 09:17:28 2026
  * limits: MSGMAX 8192 (bytes a message)  MSGMNB 16384 (bytes a new queue)  MSGMNI 32000 (queues)
  */
 #define _GNU_SOURCE                     /* struct msginfo, IPC_INFO */
