@@ -16,15 +16,15 @@
  * on a queue full of requests would wait for itself.
  *
  * $ ./msg_server -v -k app.conf &
- * 2041643027
+ * 1389887497
  * $ ./msg_client -k app.conf hello
- * msg_server: request from pid 6358: hello
- * reply for pid 6358: HELLO
+ * msg_server: request from pid 13600: hello
+ * reply for pid 13600: HELLO
  * $ ./msg_client -k app.conf 'how are you?'
- * msg_server: request from pid 6359: how are you?
- * reply for pid 6359: HOW ARE YOU?
+ * msg_server: request from pid 13601: how are you?
+ * reply for pid 13601: HOW ARE YOU?
  * $ kill -INT %1
- * msg_server: stopped after 2 requests; queue 2041643027 removed
+ * msg_server: stopped after 2 requests; queue 1389887497 removed
  */
 #define _XOPEN_SOURCE 700
 #include "ipclab.h"
