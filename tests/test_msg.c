@@ -619,13 +619,14 @@ START_TEST(limits_from_ipc_info)
 }
 END_TEST
 
-static int qbytes_steps(void *unused)
+/* Runs without CAP_IPC_OWNER and CAP_SYS_RESOURCE; *MSGMNB was read by the
+ * test (no ck_assert in the child). */
+static int qbytes_steps(void *arg)
 {
     int id = t_get(T_MSG, IPC_PRIVATE, IPC_CREAT | 0600), step = 0;
-    long msgmnb = proc_long("/proc/sys/kernel/msgmnb");
+    long msgmnb = *(long *)arg;
     struct msqid_ds ds;
 
-    (void)unused;
     if (id == -1)
         return 1;
     ds.msg_qbytes = 0;
@@ -666,7 +667,7 @@ START_TEST(qbytes_lowered_by_owner_raised_only_with_cap)
     int id = new_queue(0600);
     struct msqid_ds ds = stat_of(id);
 
-    ck_assert_int_eq(t_unprivileged(qbytes_steps, NULL), 0);
+    ck_assert_int_eq(t_unprivileged(qbytes_steps, &msgmnb), 0);
     /* here: allowed exactly when this process has CAP_SYS_RESOURCE, which
      * root has on most machines (not in every container); being uid 0 is
      * not what counts */
@@ -721,10 +722,11 @@ struct attempt {
     const struct error_row *row;
     key_t key;
     int id;
+    long msgmnb;                /* read by the test, for the child */
 };
 
 /* Make the call; 0 if it succeeded, else its errno. */
-static int call_errno(const struct error_row *row, key_t key, int id)
+static int call_errno(const struct error_row *row, key_t key, int id, long msgmnb)
 {
     static struct message m = { .mtype = 1 };
     struct msqid_ds ds = { 0 };
@@ -750,7 +752,7 @@ static int call_errno(const struct error_row *row, key_t key, int id)
     case RAISE:
         if (msgctl(id, IPC_STAT, &ds) == -1)
             return 100;
-        ds.msg_qbytes = (msglen_t)proc_long("/proc/sys/kernel/msgmnb") + 1;
+        ds.msg_qbytes = (msglen_t)msgmnb + 1;
         rc = msgctl(id, IPC_SET, &ds);
         break;
     }
@@ -767,7 +769,7 @@ static int attempt_unprivileged(void *arg)
     if (a->row->who == PLAIN_OWNER &&
         (id = t_get(T_MSG, a->key, IPC_CREAT | IPC_EXCL | a->row->mode)) == -1)
         return 99;
-    err = call_errno(a->row, a->key, id);
+    err = call_errno(a->row, a->key, id, a->msgmnb);
     if (a->row->who == PLAIN_OWNER && t_rm(T_MSG, id) == -1)
         return 98;
     return err;
@@ -775,7 +777,8 @@ static int attempt_unprivileged(void *arg)
 
 static void check_error_row(const struct error_row *row)
 {
-    struct attempt a = { .row = row, .key = t_key(1, NULL), .id = -1 };
+    struct attempt a = { .row = row, .key = t_key(1, NULL), .id = -1,
+                         .msgmnb = proc_long("/proc/sys/kernel/msgmnb") };
     int err;
 
     if (row->mode != -1 && row->who != PLAIN_OWNER) {
@@ -784,7 +787,8 @@ static void check_error_row(const struct error_row *row)
         if (row->stale)
             ck_assert_int_eq(t_rm(T_MSG, a.id), 0);
     }
-    err = row->who == US ? call_errno(row, a.key, a.id) : t_unprivileged(attempt_unprivileged, &a);
+    err = row->who == US ? call_errno(row, a.key, a.id, a.msgmnb)
+                         : t_unprivileged(attempt_unprivileged, &a);
     ck_assert_msg(err == row->err, "%s: got %s, not %s", row->what,
                   err ? strerrordesc_np(err) : "success", strerrordesc_np(row->err));
     if (a.id != -1 && !row->stale)
