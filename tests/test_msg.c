@@ -1233,6 +1233,21 @@ START_TEST(server_removes_its_queue_when_stopped)
 }
 END_TEST
 
+/* Someone else removes the server's queue: it stops with one line. */
+START_TEST(server_stops_when_its_queue_is_removed)
+{
+    struct proc server;
+    char out[256], err[256], expect[128];
+    int id = start_server(&server, (const char *[]){ NULL });
+
+    ck_assert_msg(blocked_in(server.pid, SYS_msgrcv), "the server is not waiting");
+    ck_assert_int_eq(t_rm(T_MSG, id), 0);
+    ck_assert_int_eq(finish(&server, out, sizeof out, err, sizeof err), 1);
+    snprintf(expect, sizeof expect, "msg_server: msgrcv %d: EIDRM: Identifier removed\n", id);
+    ck_assert_str_eq(err, expect);
+}
+END_TEST
+
 START_TEST(client_gives_up_without_server)
 {
     int id = new_queue(0600);
@@ -1335,6 +1350,7 @@ static Suite *msg_suite(void)
     tcase_add_test(server, server_answers_each_client_its_own);
     tcase_add_loop_test(server, server_removes_its_queue_when_stopped, 0,
                         sizeof stop_signals / sizeof stop_signals[0]);
+    tcase_add_test(server, server_stops_when_its_queue_is_removed);
     tcase_add_test(server, client_gives_up_without_server);
     tcase_add_test(server, client_gets_eidrm_when_server_stops);
     tcase_set_timeout(server, 90);

@@ -126,8 +126,11 @@ int main(int argc, char *argv[])
 
         if (n == -1 && errno == EINTR)
             continue;                                   /* a signal: stop? */
-        if (n == -1)
-            exit(EXIT_CALL_FAILED);     /* reported; EIDRM: someone removed it */
+        if (n == -1) {                  /* reported; EIDRM: someone removed it */
+            if (errno == EIDRM || errno == EINVAL)
+                msqid = -1;             /* gone: nothing left to remove */
+            exit(EXIT_CALL_FAILED);
+        }
         if (n < (ssize_t)offsetof(struct request, text) || req.pid <= 0) {
             fprintf(stderr, "msg_server: a request of %zd bytes is not ours: dropped\n", n);
             continue;
