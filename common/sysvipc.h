@@ -39,4 +39,22 @@ int sysv_sem_release(int semid, int semnum);
 /* Remove the set (IPC_RMID). Returns 0 or -1. */
 int sysv_semrm(int semid);
 
+/* --- message queues (lib_sysv_msg.c) ------------------------------------------
+ * Create a queue with permission bits MODE, or open the one that has the key
+ * (ftok(TOK, SYSV_FTOK_ID), else FIXKEY, which may be IPC_PRIVATE).
+ * Returns the msqid or -1. */
+int sysv_msgget(const char *tok, key_t fixkey, int mode);
+
+/* Send LEN bytes of DATA as one message of type MTYPE (> 0); FLAGS 0 or
+ * IPC_NOWAIT. Receive the next message msgrcv(2) selects with MSGTYP (0, > 0
+ * or < 0) into DATA (at most MAX bytes; FLAGS as for msgrcv), its type into
+ * *MTYPE if not NULL; returns the number of bytes. Both return -1 on failure;
+ * EINTR (a handled signal), and EAGAIN or ENOMSG under IPC_NOWAIT, are the
+ * caller's to report: the others are reported here. */
+int sysv_msgsnd(int msqid, long mtype, const void *data, size_t len, int flags);
+ssize_t sysv_msgrcv(int msqid, long *mtype, void *data, size_t max, long msgtyp, int flags);
+
+/* Remove queue MSQID (IPC_RMID); its messages go with it. Returns 0 or -1. */
+int sysv_msgrm(int msqid);
+
 #endif
