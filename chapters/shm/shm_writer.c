@@ -1,0 +1,133 @@
+/* shm_writer: one side of a conversation through a segment, found by ftok.
+ *
+ * usage: shm_writer PATH          (with shm_reader PATH in another terminal)
+ *
+ * Seed 002's five steps, with the seed's wrapper library (libsysvipc.a):
+ *   1. get: the segment and a one-semaphore lock set, both with the key
+ *      ftok(PATH, SYSV_FTOK_ID), made here or opened if they exist;
+ *   2. attach the segment;
+ *   3. use: each line typed on stdin goes into the segment with its number,
+ *      under the lock, so that a reader never sees half a line;
+ *   4. detach, at end of input (Ctrl-D) or on Ctrl-C, SIGTERM or SIGHUP;
+ *   5. remove both, after taking the lock once more, so that no reader is
+ *      halfway through its copy.
+ * A second writer with the same PATH would remove the objects under the
+ * first: it sees from shm_cpid that the segment is not its own, and stops.
+ *
+ * $ ./shm_writer app.conf
+ * shm_writer: segment 98320 and lock set 3 ready; type lines, Ctrl-D to end
+ * good morning
+ * stored message 1
+ * ^D
+ * shm_writer: removed segment 98320 and lock set 3
+ */
+#define _XOPEN_SOURCE 700
+#include "ipclab.h"
+#include "sysvipc.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ipc.h>
+#include <sys/shm.h>
+
+static const char help[] =
+    "usage: shm_writer PATH\n"
+    "Get a segment and a lock with the key ftok(PATH, 1234), store each line\n"
+    "of stdin in the segment under the lock (shm_reader PATH prints it), and\n"
+    "remove both at end of input or on Ctrl-C.\n";
+
+/* The segment's layout; shm_reader.c declares the same. */
+struct message {
+    unsigned long count;                /* lines stored so far; 0: none yet */
+    char text[4096 - sizeof(unsigned long)];
+};
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    stop = 1;
+}
+
+int main(int argc, char *argv[])
+{
+    struct sigaction sa = { .sa_handler = on_signal };   /* no SA_RESTART */
+    struct shmid_ds ds;
+    struct message *m;
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t len;
+    int shmid, semid, status = EXIT_SUCCESS;
+
+    while (next_option(argc, argv, "", help) != -1)
+        ;
+    if (optind == argc)
+        usage_error("missing PATH");
+    if (argc - optind > 1)
+        usage_error("too many arguments");
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+
+    // tag::get[]
+    shmid = sysv_shmget(argv[optind], 0, sizeof *m, 0600);         // <1>
+    if (shmid == -1)
+        exit(EXIT_CALL_FAILED);         /* the wrapper has said why */
+    if (shmctl(shmid, IPC_STAT, &ds) == -1)
+        die("shmctl IPC_STAT %d", shmid);
+    if (ds.shm_cpid != getpid())                                    // <2>
+        fatal("segment %d for %s was made by process %ld: is another writer "
+              "running? (if not, remove it: ipcrm -m %d)",
+              shmid, argv[optind], (long)ds.shm_cpid, shmid);
+    semid = sysv_semget(argv[optind], 0, 1, 1, 0600);               // <3>
+    if (semid == -1) {
+        sysv_shmrm(shmid);
+        exit(EXIT_CALL_FAILED);
+    }
+    m = shmat(shmid, NULL, 0);                                      // <4>
+    if (m == (void *)-1) {
+        warn_errno("shmat %d", shmid);
+        sysv_shmrm(shmid);
+        sysv_semrm(semid);
+        exit(EXIT_CALL_FAILED);
+    }
+    // end::get[]
+    fprintf(stderr, "shm_writer: segment %d and lock set %d ready; "
+            "type lines, Ctrl-D to end\n", shmid, semid);
+
+    // tag::use[]
+    while (!stop && (len = getline(&line, &cap, stdin)) != -1) {
+        if (len > 0 && line[len - 1] == '\n')
+            line[--len] = '\0';
+        if (sysv_sem_reserve(semid, 0) == -1)                       // <1>
+            break;                      /* EINTR: Ctrl-C */
+        snprintf(m->text, sizeof m->text, "%s", line);              // <2>
+        m->count++;
+        if (sysv_sem_release(semid, 0) == -1)
+            break;
+        printf("stored message %lu\n", m->count);
+        fflush(stdout);                 /* at once, even into a pipe */
+    }
+    // end::use[]
+    if (ferror(stdin) && !stop) {
+        warn_errno("read stdin");
+        status = EXIT_CALL_FAILED;
+    }
+    free(line);
+
+    // tag::end[]
+    if (sysv_sem_reserve(semid, 0) == -1 && errno != EINTR)        // <1>
+        status = EXIT_CALL_FAILED;
+    if (shmdt(m) == -1)                                             // <2>
+        warn_errno("shmdt");
+    if (sysv_shmrm(shmid) == -1 || sysv_semrm(semid) == -1)         // <3>
+        status = EXIT_CALL_FAILED;
+    // end::end[]
+    fprintf(stderr, "shm_writer: %sremoved segment %d and lock set %d\n",
+            stop ? "interrupted; " : "", shmid, semid);
+    return status;
+}
