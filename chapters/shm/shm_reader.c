@@ -6,7 +6,7 @@
  * ftok(PATH, 1234), reached by another, unrelated program), takes the lock,
  * attaches the segment read-only, copies the last line stored, detaches and
  * gives the lock back; then prints the copy. It makes and removes nothing:
- * without a writer, the get calls fail with ENOENT. While the writer holds
+ * without a writer, or once the segment is removed, shmget fails with ENOENT. While the writer holds
  * the lock, the reader waits; Ctrl-C stops the wait.
  *
  * $ ./shm_reader app.conf
@@ -65,7 +65,7 @@ int main(int argc, char *argv[])
         die("ftok %s", path);
     if ((shmid = shmget(key, sizeof copy, 0)) == -1 ||              // <2>
         (semid = semget(key, 1, 0)) == -1)
-        die("%s (is shm_writer %s running?)", shmid == -1 ? "shmget" : "semget", path);
+        die("%s %s", shmid == -1 ? "shmget" : "semget", path);
     if (sysv_sem_reserve(semid, 0) == -1) {                         // <3>
         if (errno == EINTR)
             fatal("interrupted while waiting for the lock");

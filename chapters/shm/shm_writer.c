@@ -10,7 +10,9 @@
  *      under the lock, so that a reader never sees half a line;
  *   4. detach, at end of input (Ctrl-D) or on Ctrl-C, SIGTERM or SIGHUP;
  *   5. remove both, after taking the lock once more, so that no reader is
- *      halfway through its copy.
+ *      halfway through its copy. A segment someone else removed already
+ *      (shm_rm, ipcrm: its status is "dest") is only detached, which
+ *      destroys it.
  * A second writer with the same PATH would remove the objects under the
  * first: it sees from shm_cpid that the segment is not its own, and stops.
  *
@@ -19,9 +21,9 @@
  * good morning
  * stored message 1
  * ^D
- * shm_writer: removed segment 98320 and lock set 3
+ * shm_writer: removed segment 98320, removed lock set 3
  */
-#define _XOPEN_SOURCE 700
+#define _GNU_SOURCE                     /* SHM_DEST */
 #include "ipclab.h"
 #include "sysvipc.h"
 
@@ -61,7 +63,7 @@ int main(int argc, char *argv[])
     char *line = NULL;
     size_t cap = 0;
     ssize_t len;
-    int shmid, semid, status = EXIT_SUCCESS;
+    int shmid, semid, removed, status = EXIT_SUCCESS;
 
     while (next_option(argc, argv, "", help) != -1)
         ;
@@ -72,6 +74,7 @@ int main(int argc, char *argv[])
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGHUP, &sa, NULL);
+    sigaction(SIGPIPE, &sa, NULL);      /* whoever reads stdout has gone */
 
     // tag::get[]
     shmid = sysv_shmget(argv[optind], 0, sizeof *m, 0600);         // <1>
@@ -122,12 +125,16 @@ int main(int argc, char *argv[])
     // tag::end[]
     if (sysv_sem_reserve(semid, 0) == -1 && errno != EINTR)        // <1>
         status = EXIT_CALL_FAILED;
-    if (shmdt(m) == -1)                                             // <2>
+    if (shmctl(shmid, IPC_STAT, &ds) == -1)
+        die("shmctl IPC_STAT %d", shmid);
+    removed = ds.shm_perm.mode & SHM_DEST;                          // <2>
+    if (shmdt(m) == -1)                                             // <3>
         warn_errno("shmdt");
-    if (sysv_shmrm(shmid) == -1 || sysv_semrm(semid) == -1)         // <3>
-        status = EXIT_CALL_FAILED;
+    if ((!removed && sysv_shmrm(shmid) == -1) || sysv_semrm(semid) == -1)
+        status = EXIT_CALL_FAILED;                                  // <4>
     // end::end[]
-    fprintf(stderr, "shm_writer: %sremoved segment %d and lock set %d\n",
-            stop ? "interrupted; " : "", shmid, semid);
+    fprintf(stderr, "shm_writer: %s%s segment %d, removed lock set %d\n",
+            stop ? "interrupted; " : "",
+            removed ? "detached from the removed" : "removed", shmid, semid);
     return status;
 }
