@@ -203,6 +203,85 @@ START_TEST(rmid_while_attached_dest)
 }
 END_TEST
 
+/* kernel.shm_rmid_forced is a setting of the IPC namespace: set to 1 in a
+ * namespace of our own, it destroys segments as soon as nattch is 0. */
+static int rmid_forced_steps(void *unused)
+{
+    struct shmid_ds ds;
+    FILE *f;
+    char *p;
+    int id;
+
+    (void)unused;
+    if (unshare(CLONE_NEWIPC) == -1)
+        return 1;
+    if ((id = shmget(IPC_PRIVATE, PAGE, 0600)) == -1)
+        return 2;
+    if ((p = shmat(id, NULL, 0)) == (void *)-1 || shmdt(p) == -1)
+        return 3;
+    if (shmctl(id, IPC_STAT, &ds) == -1)
+        return 4;                       /* 0 (the default): it stays */
+    if ((f = fopen("/proc/sys/kernel/shm_rmid_forced", "w")) == NULL)
+        return 5;
+    fprintf(f, "1\n");
+    if (fclose(f) != 0)
+        return 6;
+    if ((id = shmget(IPC_PRIVATE, PAGE, 0600)) == -1)
+        return 7;
+    if ((p = shmat(id, NULL, 0)) == (void *)-1)
+        return 8;
+    if (shmctl(id, IPC_STAT, &ds) == -1 || ds.shm_nattch != 1)
+        return 9;                       /* attached: there */
+    if (shmdt(p) == -1)
+        return 10;
+    if (shmctl(id, IPC_STAT, &ds) != -1 || errno != EINVAL)
+        return 11;                      /* nattch 0: gone, no IPC_RMID needed */
+    return 0;
+}
+
+START_TEST(rmid_forced_destroys_at_nattch_0)
+{
+    pid_t pid;
+    int status;
+
+    if (!t_root())
+        T_SKIP("needs root, to set kernel.shm_rmid_forced in an IPC namespace of its own");
+    pid = fork();
+    ck_assert(pid != -1);
+    if (pid == 0)
+        _exit(rmid_forced_steps(NULL));
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "step %d failed",
+                  WEXITSTATUS(status));
+}
+END_TEST
+
+START_TEST(shm_lock_flag_shown)
+{
+    int id = t_get(T_SHM, IPC_PRIVATE, IPC_CREAT | 0600);
+    char arg[16], line[256];
+    struct t_run r;
+
+    ck_assert_int_ne(id, -1);
+    if (shmctl(id, SHM_LOCK, NULL) == -1) {
+        int saved = errno;
+
+        ck_assert_int_eq(t_rm(T_SHM, id), 0);
+        ck_assert_int_eq(saved, EPERM);
+        T_SKIP("SHM_LOCK refused: RLIMIT_MEMLOCK is 0 here");
+    }
+    ck_assert(stat_of(id).shm_perm.mode & SHM_LOCKED);
+    ck_assert_ptr_nonnull(ipcs_line(&r, id, line));
+    ck_assert_msg(strstr(line, " locked") != NULL, "%s", line);
+    snprintf(arg, sizeof arg, "%d", id);
+    t_run(&r, NULL, "chapters/shm/shm_stat", arg, NULL);
+    ck_assert_ptr_nonnull(strstr(r.out, "  status  locked\n"));
+    ck_assert_int_eq(shmctl(id, SHM_UNLOCK, NULL), 0);
+    ck_assert(!(stat_of(id).shm_perm.mode & SHM_LOCKED));
+    ck_assert_int_eq(t_rm(T_SHM, id), 0);
+}
+END_TEST
+
 /* --- size and pages ---------------------------------------------------------- */
 
 struct rounding {
@@ -1217,6 +1296,37 @@ START_TEST(writer_cleans_up_on_signals)
 }
 END_TEST
 
+/* At its end the writer takes the lock first: it waits for a holder, and a
+ * signal during that wait goes on to the removal. */
+START_TEST(writer_end_waits_for_the_lock)
+{
+    char path[PATH_MAX], answer[256], err[1024];
+    key_t key = t_key(SYSV_FTOK_ID & 0xff, path);
+    int shmid, semid;
+    struct proc w;
+
+    for (int interrupt = 0; interrupt < 2; interrupt++) {
+        spawn(&w, "shm_writer", path);
+        say(&w, "last", answer, sizeof answer);
+        find_objects(key, &shmid, &semid);
+        ck_assert_int_eq(sysv_sem_reserve(semid, 0), 0);        /* we hold it */
+        fclose(w.in);                                           /* end of input */
+        w.in = NULL;
+        for (int ms = 0; semctl(semid, 0, GETNCNT) != 1; ms++) {
+            ck_assert_msg(ms < 30000, "the writer did not wait for the lock");
+            nanosleep(&(struct timespec){ .tv_nsec = 1000000 }, NULL);
+        }
+        ck_assert(t_exists(T_SHM, shmid));                      /* not yet removed */
+        if (interrupt)
+            ck_assert_int_eq(kill(w.pid, SIGINT), 0);
+        else
+            ck_assert_int_eq(sysv_sem_release(semid, 0), 0);
+        ck_assert_int_eq(finish(&w, err, sizeof err), 0);
+        ck_assert(!t_exists(T_SHM, shmid) && !t_exists(T_SEM, semid));
+    }
+}
+END_TEST
+
 START_TEST(second_writer_leaves_the_first_alone)
 {
     char path[PATH_MAX], answer[256], err[1024];
@@ -1291,6 +1401,8 @@ static Suite *shm_suite(void)
     tcase_add_test(life, persists_after_creator_exits);
     tcase_add_test(life, detach_to_zero_keeps_segment);
     tcase_add_test(life, rmid_while_attached_dest);
+    tcase_add_test(life, rmid_forced_destroys_at_nattch_0);
+    tcase_add_test(life, shm_lock_flag_shown);
     tcase_add_test(life, size_rounded_to_pages);
     tcase_add_test(life, new_segment_is_zero_filled);
     tcase_add_test(life, segment_is_a_file_of_shmem);
@@ -1324,6 +1436,7 @@ static Suite *shm_suite(void)
     tcase_add_test(pair, writer_and_reader_share_a_segment);
     tcase_add_test(pair, reader_waits_for_the_lock);
     tcase_add_test(pair, writer_cleans_up_on_signals);
+    tcase_add_test(pair, writer_end_waits_for_the_lock);
     tcase_add_test(pair, second_writer_leaves_the_first_alone);
     tcase_add_test(pair, writer_outlives_removal_of_its_segment);
     tcase_set_timeout(pair, 90);

@@ -81,8 +81,9 @@ int main(int argc, char *argv[])
     printf("  mode    %04o\n", ds.shm_perm.mode & 0777);
     printf("  status  %s%s%s\n",                                // <2>
            ds.shm_perm.mode & SHM_DEST ? "dest" : "",
-           ds.shm_perm.mode & SHM_LOCKED ? " locked" : "",
-           ds.shm_perm.mode & (SHM_DEST | SHM_LOCKED) ? "" : "-");
+           (ds.shm_perm.mode & SHM_DEST) && (ds.shm_perm.mode & SHM_LOCKED) ? " " : "",
+           ds.shm_perm.mode & SHM_LOCKED ? "locked" :
+           ds.shm_perm.mode & SHM_DEST ? "" : "-");
     printf("  size    %zu bytes\n", (size_t)ds.shm_segsz);      // <3>
     printf("  nattch  %lu\n", (unsigned long)ds.shm_nattch);
     printf("  cpid    %ld  (created it)\n", (long)ds.shm_cpid);
