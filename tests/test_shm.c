@@ -203,29 +203,73 @@ START_TEST(rmid_while_attached_dest)
 }
 END_TEST
 
+/* --- an IPC namespace of our own ------------------------------------------------------- */
+
+static bool write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+
+    if (f == NULL)
+        return false;
+    fputs(text, f);
+    return fclose(f) == 0;
+}
+
+/* Limits and sysctls of System V IPC belong to the IPC namespace. Enter a new
+ * one (in a child: its objects go with it when it exits): as root at once,
+ * otherwise inside a new user namespace in which we are root. */
+static bool own_ipc_namespace(void)
+{
+    char map[64];
+    uid_t uid = geteuid();
+    gid_t gid = getegid();
+
+    if (unshare(CLONE_NEWIPC) == 0)
+        return true;
+    if (unshare(CLONE_NEWUSER | CLONE_NEWIPC) == -1)
+        return false;
+    snprintf(map, sizeof map, "0 %u 1\n", (unsigned int)uid);
+    if (!write_file("/proc/self/uid_map", map))
+        return false;
+    write_file("/proc/self/setgroups", "deny\n");
+    snprintf(map, sizeof map, "0 %u 1\n", (unsigned int)gid);
+    return write_file("/proc/self/gid_map", map);
+}
+
+enum { NO_NAMESPACE = 100 };
+
+/* Run STEPS in a child, in a namespace of its own; 0 or the failing step. */
+static int in_own_namespace(int (*steps)(void))
+{
+    pid_t pid = fork();
+    int status;
+
+    ck_assert(pid != -1);
+    if (pid == 0)
+        _exit(own_ipc_namespace() ? steps() : NO_NAMESPACE);
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    ck_assert(WIFEXITED(status));
+    return WEXITSTATUS(status);
+}
+
+#define NAMESPACE_SKIP_REASON "cannot make an IPC namespace: not root, and user namespaces are off"
+
 /* kernel.shm_rmid_forced is a setting of the IPC namespace: set to 1 in a
  * namespace of our own, it destroys segments as soon as nattch is 0. */
-static int rmid_forced_steps(void *unused)
+static int rmid_forced_steps(void)
 {
     struct shmid_ds ds;
-    FILE *f;
     char *p;
     int id;
 
-    (void)unused;
-    if (unshare(CLONE_NEWIPC) == -1)
-        return 1;
     if ((id = shmget(IPC_PRIVATE, PAGE, 0600)) == -1)
         return 2;
     if ((p = shmat(id, NULL, 0)) == (void *)-1 || shmdt(p) == -1)
         return 3;
     if (shmctl(id, IPC_STAT, &ds) == -1)
         return 4;                       /* 0 (the default): it stays */
-    if ((f = fopen("/proc/sys/kernel/shm_rmid_forced", "w")) == NULL)
+    if (!write_file("/proc/sys/kernel/shm_rmid_forced", "1\n"))
         return 5;
-    fprintf(f, "1\n");
-    if (fclose(f) != 0)
-        return 6;
     if ((id = shmget(IPC_PRIVATE, PAGE, 0600)) == -1)
         return 7;
     if ((p = shmat(id, NULL, 0)) == (void *)-1)
@@ -241,18 +285,11 @@ static int rmid_forced_steps(void *unused)
 
 START_TEST(rmid_forced_destroys_at_nattch_0)
 {
-    pid_t pid;
-    int status;
+    int step = in_own_namespace(rmid_forced_steps);
 
-    if (!t_root())
-        T_SKIP("needs root, to set kernel.shm_rmid_forced in an IPC namespace of its own");
-    pid = fork();
-    ck_assert(pid != -1);
-    if (pid == 0)
-        _exit(rmid_forced_steps(NULL));
-    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "step %d failed",
-                  WEXITSTATUS(status));
+    if (step == NO_NAMESPACE)
+        T_SKIP(NAMESPACE_SKIP_REASON);
+    ck_assert_msg(step == 0, "step %d failed", step);
 }
 END_TEST
 
@@ -732,15 +769,12 @@ static int run_row(void *arg)
     return run->row->call(run->ctx) == -1 ? errno : 0;
 }
 
-START_TEST(errno_cases)
+static void check_row(const struct errno_row *row)
 {
-    const struct errno_row *row = &errno_rows[_i];
     struct errno_ctx ctx = { .key = t_key(1, NULL), .free_key = t_key(1, NULL) };
     struct errno_run run = { row, &ctx };
     int got;
 
-    if (row->who == STRANGER && !t_root())
-        T_SKIP("needs root, to act as a second user (nobody)");
     ctx.id = t_get(T_SHM, ctx.key, IPC_CREAT | IPC_EXCL | 0600);
     ck_assert_int_ne(ctx.id, -1);
     got = row->who == US ? run_row(&run) : t_unprivileged(run_row, &run);
@@ -748,6 +782,38 @@ START_TEST(errno_cases)
                   got ? strerrorname_np(got) : "success", strerrorname_np(row->expect));
     ck_assert(t_exists(T_SHM, ctx.id));
     ck_assert_int_eq(t_rm(T_SHM, ctx.id), 0);
+}
+
+/* The rows that need no second user, then those that do: _i counts the rows
+ * of each kind, in the order of the table. */
+static const struct errno_row *nth_row(bool stranger, int n)
+{
+    for (size_t i = 0; i < sizeof errno_rows / sizeof errno_rows[0]; i++)
+        if ((errno_rows[i].who == STRANGER) == stranger && n-- == 0)
+            return &errno_rows[i];
+    return NULL;
+}
+
+static int count_rows(bool stranger)
+{
+    int n = 0;
+
+    while (nth_row(stranger, n) != NULL)
+        n++;
+    return n;
+}
+
+START_TEST(errno_cases)
+{
+    check_row(nth_row(false, _i));
+}
+END_TEST
+
+START_TEST(errno_cases_as_another_user)
+{
+    if (!t_root())
+        T_SKIP("needs root, to act as a second user (nobody)");
+    check_row(nth_row(true, _i));
 }
 END_TEST
 
@@ -788,36 +854,22 @@ START_TEST(no_eidrm_for_removed_segments)
 }
 END_TEST
 
-/* SHMALL and SHMMNI: limits of the IPC namespace, set low in a namespace of
- * our own, which takes its segments with it when the child exits. */
-static int ns_limits_steps(void *unused)
+/* SHMALL, SHMMNI and SHMMAX, set low in an IPC namespace of our own. */
+static int ns_limits_steps(void)
 {
-    FILE *f;
     int a;
 
-    (void)unused;
-    if (unshare(CLONE_NEWIPC) == -1)
-        return 1;
-    if ((f = fopen("/proc/sys/kernel/shmall", "w")) == NULL)
-        return 2;
-    fprintf(f, "2\n");                  /* two pages in all */
-    if (fclose(f) != 0)
-        return 3;
+    if (!write_file("/proc/sys/kernel/shmall", "2\n"))
+        return 2;                       /* two pages in all */
     if ((a = shmget(IPC_PRIVATE, 2 * PAGE, 0600)) == -1)
         return 4;
     if (shmget(IPC_PRIVATE, 1, 0600) != -1 || errno != ENOSPC)
         return 5;                       /* a third page would pass SHMALL */
     shmctl(a, IPC_RMID, NULL);
-    if ((f = fopen("/proc/sys/kernel/shmmni", "w")) == NULL)
-        return 6;
-    fprintf(f, "1\n");                  /* one segment */
-    if (fclose(f) != 0)
-        return 7;
-    if ((f = fopen("/proc/sys/kernel/shmmax", "w")) == NULL)
+    if (!write_file("/proc/sys/kernel/shmmni", "1\n"))
+        return 6;                       /* one segment */
+    if (!write_file("/proc/sys/kernel/shmmax", "4096\n"))
         return 8;
-    fprintf(f, "%d\n", PAGE);
-    if (fclose(f) != 0)
-        return 9;
     if (shmget(IPC_PRIVATE, PAGE + 1, 0600) != -1 || errno != EINVAL)
         return 10;                      /* above SHMMAX */
     if (shmget(IPC_PRIVATE, PAGE, 0600) == -1)
@@ -829,18 +881,11 @@ static int ns_limits_steps(void *unused)
 
 START_TEST(limits_enospc_and_shmmax)
 {
-    pid_t pid;
-    int status;
+    int step = in_own_namespace(ns_limits_steps);
 
-    if (!t_root())
-        T_SKIP("needs root, to lower the limits in an IPC namespace of its own");
-    pid = fork();
-    ck_assert(pid != -1);
-    if (pid == 0)
-        _exit(ns_limits_steps(NULL));
-    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "step %d failed",
-                  WEXITSTATUS(status));
+    if (step == NO_NAMESPACE)
+        T_SKIP(NAMESPACE_SKIP_REASON);
+    ck_assert_msg(step == 0, "step %d failed", step);
 }
 END_TEST
 
@@ -1419,7 +1464,8 @@ static Suite *shm_suite(void)
     tcase_add_test(ds, ipc_info_gives_limits_and_highest_index);
 
     tcase_add_test(perm, mode_zero_refused_except_to_root);
-    tcase_add_loop_test(perm, errno_cases, 0, sizeof errno_rows / sizeof errno_rows[0]);
+    tcase_add_loop_test(perm, errno_cases, 0, count_rows(false));
+    tcase_add_loop_test(perm, errno_cases_as_another_user, 0, count_rows(true));
     tcase_add_test(perm, no_eidrm_for_removed_segments);
     tcase_add_test(perm, limits_enospc_and_shmmax);
     tcase_set_timeout(perm, 60);
