@@ -15,14 +15,14 @@
  *
  * $ ./shm_attach
  * SHMLBA is 4096 bytes; the page size is 4096
- * code     0x000055d3c8a0a3c9  main
- * heap     0x000055d3ca1be2a0  malloc
- * segment  0x00007f2b6c1f4000  shmat(id, NULL, 0)
- * stack    0x00007ffd4aa8b7ac  a local variable
- * again    0x00007f2b6c1c6000  shmat(id, NULL, 0): reads "written through the first"
- * shmat(id, 0x00007f2b6c1f4001, 0)        -> EINVAL: Invalid argument
- * shmat(id, 0x00007f2b6c1f4001, SHM_RND)  -> 0x00007f2b6c1f4000
- * shmat(id, 0x00007f2b6c1f4000, 0)        -> 0x00007f2b6c1f4000
+ * code     0x000055b376ec1220  main
+ * heap     0x000055b3900b92a0  malloc
+ * segment  0x00007fddca1cf000  shmat(id, NULL, 0)
+ * stack    0x00007ffef16775dc  a local variable
+ * again    0x00007fddca1ce000  shmat(id, NULL, 0): reads "written through the first"
+ * shmat(id, 0x00007fddca1cf001, 0)        -> EINVAL: Invalid argument
+ * shmat(id, 0x00007fddca1cf001, SHM_RND)  -> 0x00007fddca1cf000
+ * shmat(id, 0x00007fddca1cf000, 0)        -> 0x00007fddca1cf000
  */
 #define _GNU_SOURCE                     /* strerrorname_np */
 #include "ipclab.h"

@@ -8,9 +8,9 @@
  * stays after this program exits, until shm_rm (or ipcrm -m) removes it.
  *
  * $ ./shm_create 4096
- * 98317
+ * 2392090
  * $ ./shm_create -k app.conf -x -m 0640 100
- * 98318
+ * 2392091
  * $ ./shm_create -k app.conf -x 100
  * shm_create: shmget: EEXIST: File exists
  */

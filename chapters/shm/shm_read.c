@@ -7,7 +7,7 @@
  * read permission is then enough, and a write through the pointer would be
  * stopped by SIGSEGV.
  *
- * $ ./shm_read -r 98319
+ * $ ./shm_read -r 2392092
  * hello, segment
  */
 #define _XOPEN_SOURCE 700

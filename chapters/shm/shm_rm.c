@@ -8,9 +8,9 @@
  * the last one detaches. A failure on one id does not stop the others; the
  * exit status is then 1.
  *
- * $ ./shm_rm 98317 98318
- * $ ./shm_rm 98317
- * shm_rm: shmctl IPC_RMID 98317: EINVAL: Invalid argument
+ * $ ./shm_rm 2392090 2392091
+ * $ ./shm_rm 2392090
+ * shm_rm: shmctl IPC_RMID 2392090: EINVAL: Invalid argument
  */
 #define _XOPEN_SOURCE 700
 #include "ipclab.h"

@@ -11,19 +11,19 @@
  * (struct shminfo) and SHM_INFO what is in use (struct shm_info); both are
  * Linux's, as seed 000's sample uses them.
  *
- * $ ./shm_stat 98319
- * segment 98319
+ * $ ./shm_stat 2392092
+ * segment 2392092
  *   key     0x00000000
  *   owner   uid 0  gid 0    creator  uid 0  gid 0
  *   mode    0600
  *   status  -
  *   size    4096 bytes
  *   nattch  0
- *   cpid    4242  (created it)
- *   lpid    4243  (last shmat or shmdt)
- *   atime   2026-11-24 09:31:07  (last shmat)
- *   dtime   2026-11-24 09:31:07  (last shmdt)
- *   ctime   2026-11-24 09:31:06  (created, or last IPC_SET)
+ *   cpid    32549  (created it)
+ *   lpid    32552  (last shmat or shmdt)
+ *   atime   2026-11-24 09:28:33  (last shmat)
+ *   dtime   2026-11-24 09:28:33  (last shmdt)
+ *   ctime   2026-11-24 09:28:33  (created, or last IPC_SET)
  * limits (IPC_INFO)
  *   shmmax  18446744073692774399 bytes in one segment
  *   shmmin  1 byte
@@ -56,6 +56,16 @@ static void show_time(const char *name, time_t t, const char *what)
     printf("  %-7s %s  (%s)\n", name, text, what);
 }
 
+/* The kernel's flags, as ipcs -m shows them; "-" for none. */
+static const char *status(unsigned int mode)
+{
+    if ((mode & SHM_DEST) && (mode & SHM_LOCKED))
+        return "dest locked";
+    if (mode & SHM_DEST)
+        return "dest";
+    return mode & SHM_LOCKED ? "locked" : "-";
+}
+
 int main(int argc, char *argv[])
 {
     struct shmid_ds ds;
@@ -79,11 +89,7 @@ int main(int argc, char *argv[])
     printf("  owner   uid %u  gid %u    creator  uid %u  gid %u\n",
            ds.shm_perm.uid, ds.shm_perm.gid, ds.shm_perm.cuid, ds.shm_perm.cgid);
     printf("  mode    %04o\n", ds.shm_perm.mode & 0777);
-    printf("  status  %s%s%s\n",                                // <2>
-           ds.shm_perm.mode & SHM_DEST ? "dest" : "",
-           (ds.shm_perm.mode & SHM_DEST) && (ds.shm_perm.mode & SHM_LOCKED) ? " " : "",
-           ds.shm_perm.mode & SHM_LOCKED ? "locked" :
-           ds.shm_perm.mode & SHM_DEST ? "" : "-");
+    printf("  status  %s\n", status(ds.shm_perm.mode));          // <2>
     printf("  size    %zu bytes\n", (size_t)ds.shm_segsz);      // <3>
     printf("  nattch  %lu\n", (unsigned long)ds.shm_nattch);
     printf("  cpid    %ld  (created it)\n", (long)ds.shm_cpid);

@@ -8,7 +8,7 @@
  *
  * $ id=$(./shm_create 4096)
  * $ ./shm_write $id hello, segment
- * wrote 15 bytes to segment 98319
+ * wrote 15 bytes to segment 2392092
  * $ ./shm_read $id
  * hello, segment
  */

@@ -17,11 +17,11 @@
  * first: it sees from shm_cpid that the segment is not its own, and stops.
  *
  * $ ./shm_writer app.conf
- * shm_writer: segment 98320 and lock set 3 ready; type lines, Ctrl-D to end
+ * shm_writer: segment 2392096 and lock set 786444 ready; type lines, Ctrl-D to end
  * good morning
  * stored message 1
  * ^D
- * shm_writer: removed segment 98320, removed lock set 3
+ * shm_writer: removed segment 2392096, removed lock set 786444
  */
 #define _GNU_SOURCE                     /* SHM_DEST */
 #include "ipclab.h"
