@@ -1372,6 +1372,26 @@ START_TEST(writer_end_waits_for_the_lock)
 }
 END_TEST
 
+/* A lock set left with the key (a writer killed by SIGKILL) is not the
+ * writer's to remove: it stops, and removes only the segment it made. */
+START_TEST(writer_leaves_a_stale_lock_set_alone)
+{
+    char path[PATH_MAX];
+    key_t key = t_key(SYSV_FTOK_ID & 0xff, path);
+    int stale = t_get(T_SEM, key, IPC_CREAT | IPC_EXCL | 0600);
+    struct t_run r;
+
+    ck_assert_int_ne(stale, -1);
+    t_run(&r, "ignored\n", "chapters/shm/shm_writer", path, NULL);
+    ck_assert_int_eq(r.status, 1);
+    ck_assert_int_eq(t_lines(r.err), 1);
+    ck_assert_msg(strstr(r.err, "exists already: is another writer running?"), "%s", r.err);
+    ck_assert_int_eq(shmget(key, 0, 0), -1);            /* its segment: removed */
+    ck_assert(t_exists(T_SEM, stale));                  /* the set: untouched */
+    ck_assert_int_eq(t_rm(T_SEM, stale), 0);
+}
+END_TEST
+
 START_TEST(second_writer_leaves_the_first_alone)
 {
     char path[PATH_MAX], answer[256], err[1024];
@@ -1484,6 +1504,7 @@ static Suite *shm_suite(void)
     tcase_add_test(pair, writer_cleans_up_on_signals);
     tcase_add_test(pair, writer_end_waits_for_the_lock);
     tcase_add_test(pair, second_writer_leaves_the_first_alone);
+    tcase_add_test(pair, writer_leaves_a_stale_lock_set_alone);
     tcase_add_test(pair, writer_outlives_removal_of_its_segment);
     tcase_set_timeout(pair, 90);
 

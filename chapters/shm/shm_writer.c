@@ -14,7 +14,8 @@
  *      (shm_rm, ipcrm: its status is "dest") is only detached, which
  *      destroys it.
  * A second writer with the same PATH would remove the objects under the
- * first: it sees from shm_cpid that the segment is not its own, and stops.
+ * first: it sees from shm_cpid that the segment is not its own, and stops;
+ * and it leaves alone a lock set that has the key already.
  *
  * $ ./shm_writer app.conf
  * shm_writer: segment 2392096 and lock set 786444 ready; type lines, Ctrl-D to end
@@ -33,6 +34,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ipc.h>
+#include <sys/sem.h>
 #include <sys/shm.h>
 
 static const char help[] =
@@ -60,6 +62,7 @@ int main(int argc, char *argv[])
     struct sigaction sa = { .sa_handler = on_signal };   /* no SA_RESTART */
     struct shmid_ds ds;
     struct message *m;
+    const char *path;
     char *line = NULL;
     size_t cap = 0;
     ssize_t len;
@@ -71,27 +74,30 @@ int main(int argc, char *argv[])
         usage_error("missing PATH");
     if (argc - optind > 1)
         usage_error("too many arguments");
+    path = argv[optind];
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGHUP, &sa, NULL);
     sigaction(SIGPIPE, &sa, NULL);      /* whoever reads stdout has gone */
 
     // tag::get[]
-    shmid = sysv_shmget(argv[optind], 0, sizeof *m, 0600);         // <1>
+    shmid = sysv_shmget(path, 0, sizeof *m, 0600);                  // <1>
     if (shmid == -1)
         exit(EXIT_CALL_FAILED);         /* the wrapper has said why */
-    if (shmctl(shmid, IPC_STAT, &ds) == -1)
-        die("shmctl IPC_STAT %d", shmid);
-    if (ds.shm_cpid != getpid())                                    // <2>
-        fatal("segment %d for %s was made by process %ld: is another writer "
-              "running? (if not, remove it: ipcrm -m %d)",
-              shmid, argv[optind], (long)ds.shm_cpid, shmid);
-    semid = sysv_semget(argv[optind], 0, 1, 1, 0600);               // <3>
+    if (shmctl(shmid, IPC_STAT, &ds) == -1 || ds.shm_cpid != getpid())  // <2>
+        fatal("segment %d for %s is not this writer's: is another writer "
+              "running? (if not, remove it: ipcrm -m %d)", shmid, path, shmid);
+    if ((semid = semget(ftok(path, SYSV_FTOK_ID), 0, 0)) != -1) {   // <3>
+        sysv_shmrm(shmid);
+        fatal("lock set %d for %s exists already: is another writer running? "
+              "(if not, remove it: ipcrm -s %d)", semid, path, semid);
+    }
+    semid = sysv_semget(path, 0, 1, 1, 0600);                       // <4>
     if (semid == -1) {
         sysv_shmrm(shmid);
         exit(EXIT_CALL_FAILED);
     }
-    m = shmat(shmid, NULL, 0);                                      // <4>
+    m = shmat(shmid, NULL, 0);                                      // <5>
     if (m == (void *)-1) {
         warn_errno("shmat %d", shmid);
         sysv_shmrm(shmid);
