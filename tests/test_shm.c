@@ -255,12 +255,14 @@ static int in_own_namespace(int (*steps)(void))
 #define NAMESPACE_SKIP_REASON "cannot make an IPC namespace: not root, and user namespaces are off"
 
 /* kernel.shm_rmid_forced is a setting of the IPC namespace: set to 1 in a
- * namespace of our own, it destroys segments as soon as nattch is 0. */
+ * namespace of our own, it destroys a segment at its last detach, and one
+ * never attached when its creator exits. */
 static int rmid_forced_steps(void)
 {
     struct shmid_ds ds;
+    int id, fds[2], status;
+    pid_t pid;
     char *p;
-    int id;
 
     if ((id = shmget(IPC_PRIVATE, PAGE, 0600)) == -1)
         return 2;
@@ -280,6 +282,16 @@ static int rmid_forced_steps(void)
         return 10;
     if (shmctl(id, IPC_STAT, &ds) != -1 || errno != EINVAL)
         return 11;                      /* nattch 0: gone, no IPC_RMID needed */
+    if (pipe(fds) == -1 || (pid = fork()) == -1)
+        return 12;
+    if (pid == 0)                       /* makes one, never attaches it, exits */
+        _exit((id = shmget(IPC_PRIVATE, PAGE, 0600)) != -1 &&
+              write(fds[1], &id, sizeof id) == sizeof id ? 0 : 1);
+    if (waitpid(pid, &status, 0) != pid || status != 0 ||
+        read(fds[0], &id, sizeof id) != sizeof id)
+        return 13;
+    if (shmctl(id, IPC_STAT, &ds) != -1 || errno != EINVAL)
+        return 14;                      /* its creator's exit destroyed it */
     return 0;
 }
 
