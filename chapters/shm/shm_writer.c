@@ -131,13 +131,14 @@ int main(int argc, char *argv[])
     // tag::end[]
     if (sysv_sem_reserve(semid, 0) == -1 && errno != EINTR)        // <1>
         status = EXIT_CALL_FAILED;
-    if (shmctl(shmid, IPC_STAT, &ds) == -1)
-        die("shmctl IPC_STAT %d", shmid);
-    removed = ds.shm_perm.mode & SHM_DEST;                          // <2>
+    removed = shmctl(shmid, IPC_STAT, &ds) == 0 &&                  // <2>
+              (ds.shm_perm.mode & SHM_DEST);
     if (shmdt(m) == -1)                                             // <3>
         warn_errno("shmdt");
-    if ((!removed && sysv_shmrm(shmid) == -1) || sysv_semrm(semid) == -1)
-        status = EXIT_CALL_FAILED;                                  // <4>
+    if (!removed && sysv_shmrm(shmid) == -1)                        // <4>
+        status = EXIT_CALL_FAILED;
+    if (sysv_semrm(semid) == -1)
+        status = EXIT_CALL_FAILED;
     // end::end[]
     fprintf(stderr, "shm_writer: %s%s segment %d, removed lock set %d\n",
             stop ? "interrupted; " : "",
