@@ -840,7 +840,10 @@ START_TEST(ipc_ids_demo)
 
     t_run(&r, NULL, "chapters/ftok/ipc_ids", "-n", "3", NULL);
     ck_assert_int_eq(r.status, 0);
-    ck_assert_int_eq(t_lines(r.out), 4);
+    /* Three ids and the line of the index coming back; fewer ids when other
+     * processes making queues at the same time bring the index back sooner. */
+    ck_assert_int_le(t_lines(r.out), 4);
+    ck_assert_msg(strstr(r.out, " came back after "), "%s", r.out);
     for (line = r.out; (line = strstr(line, "id ")) != NULL; line++) {
         if (sscanf(line, "id %d = seq %d * 32768 + index %d", &id, &seq, &index) != 3)
             continue;
@@ -852,7 +855,8 @@ START_TEST(ipc_ids_demo)
         if (!line)
             break;
     }
-    ck_assert_int_eq(lines, 4);
+    ck_assert_int_eq(lines, t_lines(r.out));
+    ck_assert_int_ge(lines, 2);
     ck_assert_int_eq(index, first % IPCMNI);          /* the last line: index back */
     ck_assert_int_ne(id, first);                      /* ... in a new id */
 }
