@@ -66,7 +66,7 @@ int main(int argc, char *argv[])
 {
     struct sigaction sa = { .sa_handler = on_signal };
     struct sembuf give = { .sem_num = 0, .sem_op = +1 };
-    int undo = 0, killed = 0, opt, ready[2], status;
+    int undo = 0, killed = 0, opt, ready[2], go[2], status;
     long seconds = 2;
     char byte;
 
@@ -83,7 +83,7 @@ int main(int argc, char *argv[])
     if (semid == -1)
         die("semget");
     atexit(clean_up);
-    if (semop(semid, &give, 1) == -1 || pipe(ready) == -1)
+    if (semop(semid, &give, 1) == -1 || pipe(ready) == -1 || pipe(go) == -1)
         die("semop +1 / pipe");
     printf("semaphore set %d, value %d: free\n", semid, semctl(semid, 0, GETVAL));
     fflush(stdout);
@@ -99,9 +99,9 @@ int main(int argc, char *argv[])
         prctl(PR_SET_PDEATHSIG, SIGKILL);   /* never outlive the demo */
         if (semop(semid, &take, 1) == -1 || write(ready[1], "x", 1) != 1)
             _exit(1);
-        if (killed)
+        if (read(go[0], &byte, 1) != 1 || killed)   /* told to go, or killed */
             for (;;)
-                pause();                    /* until SIGKILL */
+                pause();
         _exit(0);                           // <2>
     }
     // end::holder[]
@@ -111,6 +111,8 @@ int main(int argc, char *argv[])
            undo ? "with" : "without", semctl(semid, 0, GETVAL));
     if (killed)
         kill(holder, SIGKILL);
+    else if (write(go[1], "x", 1) != 1)
+        die("write");
     if (waitpid(holder, &status, 0) != holder)
         die("waitpid");
     holder = 0;
