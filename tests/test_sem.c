@@ -256,7 +256,7 @@ static const struct undo_row {
 START_TEST(undo_on_exit)
 {
     const struct undo_row *u = &undo_rows[_i];
-    int id, ready[2];
+    int id, ready[2], go[2];
     struct sembuf give = { 0, +1, 0 }, take = { 0, -1, u->undo ? SEM_UNDO : 0 };
     char byte;
     pid_t pid;
@@ -270,24 +270,26 @@ START_TEST(undo_on_exit)
     }
     ck_assert_int_eq(semop(id, &give, 1), 0);
     ck_assert_int_eq(pipe(ready), 0);
+    ck_assert_int_eq(pipe(go), 0);
     pid = fork();
     ck_assert_int_ne(pid, -1);
-    if (pid == 0) {
+    if (pid == 0) {                     /* takes it, then exits when told */
         if (semop(id, &take, 1) == -1 || write(ready[1], "x", 1) != 1)
             _exit(1);
-        if (u->killed)
-            for (;;)
-                pause();
-        _exit(0);
+        _exit(read(go[0], &byte, 1) == 1 ? 0 : 2);
     }
     ck_assert_int_eq(read(ready[0], &byte, 1), 1);
     ck_assert_int_eq(getval(id, 0), 0);             /* taken */
     if (u->killed)
         ck_assert_int_eq(kill(pid, SIGKILL), 0);
+    else
+        ck_assert_int_eq(write(go[1], "x", 1), 1);
     ck_assert_int_eq(reap(pid), u->killed ? 128 + SIGKILL : 0);
     ck_assert_int_eq(getval(id, 0), u->after);
     close(ready[0]);
     close(ready[1]);
+    close(go[0]);
+    close(go[1]);
     ck_assert_int_eq(t_rm(T_SEM, id), 0);
 }
 END_TEST
