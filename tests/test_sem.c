@@ -372,6 +372,9 @@ START_TEST(semop_and_sembuf_types)
 {
     struct sembuf b;
 
+    _Static_assert(__builtin_types_compatible_p(__typeof__(&semget),
+                                                int (*)(key_t, int, int)),
+                   "semget(key_t, int, int)");
     _Static_assert(__builtin_types_compatible_p(__typeof__(&semop),
                                                 int (*)(int, struct sembuf *, size_t)),
                    "semop(int, struct sembuf *, size_t)");
