@@ -427,6 +427,26 @@ START_TEST(getncnt_getzcnt_count_waiters)
 }
 END_TEST
 
+START_TEST(setval_and_setall_wake_waiters)
+{
+    int id = new_set(2, NULL);
+    const unsigned short values[2] = { 0, 1 };
+    struct sembuf take0 = { 0, -1, 0 }, take1 = { 1, -1, 0 };
+    pid_t a = child_semop(id, &take0, 1), b;
+
+    until_waiting(id, 0, GETNCNT, 1);
+    ck_assert_int_eq(semctl(id, 0, SETVAL, (union semun){ .val = 1 }), 0);
+    ck_assert_int_eq(reap(a), 0);
+    ck_assert_int_eq(getval(id, 0), 0);         /* it took what SETVAL gave */
+    b = child_semop(id, &take1, 1);
+    until_waiting(id, 1, GETNCNT, 1);
+    ck_assert_int_eq(semctl(id, 0, SETALL, (union semun){ .array = (unsigned short *)values }), 0);
+    ck_assert_int_eq(reap(b), 0);
+    ck_assert_int_eq(getval(id, 1), 0);
+    ck_assert_int_eq(t_rm(T_SEM, id), 0);
+}
+END_TEST
+
 /* sem_otime is 0 until the first semop; SETVAL does not set it. This is
  * what the fix for the initialisation race waits on. */
 START_TEST(ipc_stat_otime_only_after_semop)
@@ -1189,6 +1209,9 @@ START_TEST(ipcs_lists_semaphore_arrays)
     t_run(&r, NULL, "/usr/bin/ipcrm", "-s", sid, NULL);
     ck_assert_int_eq(r.status, 0);
     ck_assert(!t_exists(T_SEM, id));
+    t_run(&r, NULL, "/usr/bin/ipcs", "-s", "-i", sid, NULL);
+    ck_assert_int_eq(r.status, 0);              /* says so, and exits 0 */
+    ck_assert_ptr_nonnull(strstr(r.err, " not found"));
 }
 END_TEST
 
@@ -1259,6 +1282,7 @@ static Suite *sem_suite(void)
     tcase_add_test(ctl, semop_and_sembuf_types);
     tcase_add_test(ctl, setall_getall_getval);
     tcase_add_test(ctl, getncnt_getzcnt_count_waiters);
+    tcase_add_test(ctl, setval_and_setall_wake_waiters);
     tcase_add_test(ctl, ipc_stat_otime_only_after_semop);
     tcase_add_test(ctl, ipc_set_changes_mode_and_owner);
     tcase_add_test(ctl, set_outlives_its_creator);
