@@ -1152,6 +1152,23 @@ START_TEST(sem_undo_demo)
 }
 END_TEST
 
+START_TEST(sem_undo_stops_on_ctrl_c)
+{
+    struct bg b;
+    int set;
+
+    bg_start(&b, "sem_undo", "-t", "60", NULL);
+    ck_assert(bg_until(&b, "giving it back: value 0\n"));
+    set = number_after(b.out, "semaphore set ");
+    t_track(T_SEM, set);
+    until_waiting(set, 0, GETNCNT, 1);          /* in semtimedop */
+    ck_assert_int_eq(kill(-b.pid, SIGINT), 0);
+    ck_assert_int_eq(bg_finish(&b), 1);
+    ck_assert_ptr_nonnull(strstr(b.out, "sem_undo: interrupted while waiting\n"));
+    ck_assert(!t_exists(T_SEM, set));
+}
+END_TEST
+
 START_TEST(sem_race_demo)
 {
     char path[PATH_MAX], arg[PATH_MAX + 8], hex[16];
@@ -1248,6 +1265,7 @@ static void add_program_tests(Suite *s)
     tcase_add_test(progs, sem_counter_without_lock_never_gains);
     tcase_add_test(progs, sem_counter_stops_on_ctrl_c);
     tcase_add_loop_test(progs, sem_undo_demo, 0, sizeof undo_demos / sizeof undo_demos[0]);
+    tcase_add_test(progs, sem_undo_stops_on_ctrl_c);
     tcase_add_test(progs, sem_race_demo);
     tcase_add_test(progs, ipcs_lists_semaphore_arrays);
     tcase_set_timeout(progs, 120);

@@ -16,9 +16,9 @@
  *
  * $ id=$(./sem_create 2)
  * $ echo $id
- * 3
+ * 1310769
  * $ ./sem_create -K 1234 -x 1; ./sem_create -K 1234 -x 1
- * 4
+ * 1310770
  * sem_create: semget: EEXIST: File exists
  */
 #define _XOPEN_SOURCE 700

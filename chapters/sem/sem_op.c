@@ -18,12 +18,15 @@
  *
  * $ id=$(./sem_create 2)
  * $ ./sem_op $id 0+1 1+2
- * pid 4242: semop 0+1 1+2: done
+ * pid 2644: semop 0+1 1+2: done
  * $ ./sem_op $id 0-1 1-3n
  * sem_op: semop: EAGAIN: Resource temporarily unavailable
- * $ ./sem_op $id 0-1 1-2          (another terminal: ./sem_op ID 0+1)
- * pid 4243: semop 0-1 1-2: waiting
- * pid 4243: semop 0-1 1-2: done
+ * $ id=$(./sem_create 1)
+ * $ ./sem_op $id 0-1 &
+ * pid 19493: semop 0-1: waiting
+ * $ ./sem_op $id 0+1
+ * pid 19502: semop 0+1: done
+ * pid 19493: semop 0-1: done
  */
 #define _XOPEN_SOURCE 700
 #include "ipclab.h"

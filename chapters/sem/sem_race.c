@@ -17,10 +17,12 @@
  * on Ctrl-C; a key that already has a set is left alone.
  *
  * $ ./sem_race -k /tmp
- * A: semget IPC_CREAT -> set 7
- * A: SETVAL 1, then semop -1: A holds the lock, value 0
- * B: semget IPC_CREAT -> set 7
- * B: SETVAL 1, then semop -1: B holds the lock, value 0
+ * A: semget IPC_CREAT -> set 1310775
+ * A: SETVAL 1
+ * A: semop -1: A holds the lock, value 0
+ * B: semget IPC_CREAT -> set 1310775
+ * B: SETVAL 1
+ * B: semop -1: B holds the lock, value 0
  * result: A and B both hold the lock
  */
 #define _XOPEN_SOURCE 700

@@ -8,9 +8,9 @@
  * A failure is reported and the other ids are still removed; the exit
  * status is then 1.
  *
- * $ ./sem_rm 3 4
- * $ ./sem_rm 3
- * sem_rm: semctl IPC_RMID 3: EINVAL: Invalid argument
+ * $ ./sem_rm 1310769
+ * $ ./sem_rm 1310769
+ * sem_rm: semctl IPC_RMID 1310769: EINVAL: Invalid argument
  */
 #define _XOPEN_SOURCE 700
 #include "ipclab.h"

@@ -11,13 +11,13 @@
  *   semzcnt  how many processes wait for it to be 0      (GETZCNT)
  * GETALL reads every value in one call.
  *
- * $ ./sem_stat 3
- * semid 3  key 0x00000000  nsems 2  mode 0600
+ * $ ./sem_stat 1310769
+ * semid 1310769  key 0x00000000  nsems 2  mode 0600
  * uid 0  gid 0  cuid 0  cgid 0
- * otime never  ctime 2026-11-24 09:30:02
+ * otime 2026-11-24 09:38:13  ctime 2026-11-24 09:38:13
  * sem  semval  sempid  semncnt  semzcnt
- *   0       1    4242        0        0
- *   1       0       0        1        0
+ *   0       1    2648        0        0
+ *   1       0    2648        0        0
  */
 #define _XOPEN_SOURCE 700
 #include "ipclab.h"

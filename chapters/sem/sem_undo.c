@@ -14,13 +14,13 @@
  * (default 2) and says so. The set is removed in every case, also on Ctrl-C.
  *
  * $ ./sem_undo -t 1
- * semaphore set 12, value 1: free
- * holder (pid 4242) took it without SEM_UNDO: value 0
+ * semaphore set 1310773, value 1: free
+ * holder (pid 2682) took it without SEM_UNDO: value 0
  * holder exited without giving it back: value 0
  * timed out after 1 s: nobody will ever give it back
  * $ ./sem_undo -u -k
- * semaphore set 13, value 1: free
- * holder (pid 4244) took it with SEM_UNDO: value 0
+ * semaphore set 1310774, value 1: free
+ * holder (pid 2745) took it with SEM_UNDO: value 0
  * holder killed by SIGKILL: value 1
  * took it at once: the kernel gave back what the holder took
  */
@@ -49,7 +49,7 @@ static pid_t holder;
 
 static void on_signal(int sig)
 {
-    (void)sig;                          /* only to interrupt semtimedop */
+    (void)sig;                          /* only to interrupt the waits */
 }
 
 static void clean_up(void)
@@ -83,6 +83,9 @@ int main(int argc, char *argv[])
     if (semid == -1)
         die("semget");
     atexit(clean_up);
+    sigaction(SIGINT, &sa, NULL);       /* Ctrl-C: clean up, then stop */
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
     if (semop(semid, &give, 1) == -1 || pipe(ready) == -1 || pipe(go) == -1)
         die("semop +1 / pipe");
     printf("semaphore set %d, value %d: free\n", semid, semctl(semid, 0, GETVAL));
@@ -106,7 +109,7 @@ int main(int argc, char *argv[])
     }
     // end::holder[]
     if (read(ready[0], &byte, 1) != 1)
-        fatal("the holder could not take the semaphore");
+        fatal(errno == EINTR ? "interrupted" : "the holder could not take the semaphore");
     printf("holder (pid %ld) took it %s SEM_UNDO: value %d\n", (long)holder,
            undo ? "with" : "without", semctl(semid, 0, GETVAL));
     if (killed)
@@ -114,15 +117,12 @@ int main(int argc, char *argv[])
     else if (write(go[1], "x", 1) != 1)
         die("write");
     if (waitpid(holder, &status, 0) != holder)
-        die("waitpid");
+        fatal(errno == EINTR ? "interrupted" : "waitpid failed");
     holder = 0;
     printf("holder %s: value %d\n", WIFSIGNALED(status) ? "killed by SIGKILL"
            : "exited without giving it back", semctl(semid, 0, GETVAL));
     fflush(stdout);
 
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGHUP, &sa, NULL);
     // tag::next[]
     struct sembuf take = { .sem_num = 0, .sem_op = -1, .sem_flg = SEM_UNDO };
     struct timespec limit = { .tv_sec = seconds };
