@@ -684,6 +684,7 @@ static int alter_steps(void *unused)
     int id = semget(IPC_PRIVATE, 1, IPC_CREAT | 0400), step = 0;
     struct sembuf zero = { 0, 0, IPC_NOWAIT }, give = { 0, +1, 0 }, take = { 0, -1, 0 };
     struct semid_ds ds;
+    unsigned short value = 0;
 
     (void)unused;
     if (id == -1)
@@ -697,6 +698,10 @@ static int alter_steps(void *unused)
         step = 4;                       /* r--: no change */
     else if (semctl(id, 0, SETVAL, (union semun){ .val = 1 }) != -1 || errno != EACCES)
         step = 5;
+    else if (semctl(id, 0, SETALL, (union semun){ .array = &value }) != -1 || errno != EACCES)
+        step = 11;
+    else if (semctl(id, 0, GETALL, (union semun){ .array = &value }) != 0)
+        step = 12;
     else if ((ds.sem_perm.mode = 0200, semctl(id, 0, IPC_SET, (union semun){ .buf = &ds })) != 0)
         step = 6;                       /* the owner may, whatever the mode */
     else if (semop(id, &give, 1) != 0 || semop(id, &take, 1) != 0)
@@ -705,6 +710,10 @@ static int alter_steps(void *unused)
         step = 8;                       /* -w-: not wait for zero */
     else if (semctl(id, 0, GETVAL) != -1 || errno != EACCES)
         step = 9;
+    else if (semctl(id, 0, GETALL, (union semun){ .array = &value }) != -1 || errno != EACCES)
+        step = 13;
+    else if (semctl(id, 0, SETALL, (union semun){ .array = &value }) != 0)
+        step = 14;
     if (semctl(id, 0, IPC_RMID) == -1 && step == 0)
         step = 10;
     return step;
