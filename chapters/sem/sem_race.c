@@ -78,8 +78,10 @@ static void await(int fd)
 {
     char byte;
 
-    if (read(fd, &byte, 1) != 1)
-        fatal("interrupted");
+    ssize_t got = read(fd, &byte, 1);
+
+    if (got != 1)
+        fatal(got == 0 ? "the other process stopped" : "interrupted");
 }
 
 static int take(short flags)            /* P; 1 if taken, 0 if EAGAIN */
