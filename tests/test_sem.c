@@ -679,18 +679,20 @@ END_TEST
 
 /* Without CAP_IPC_OWNER, on its own set: read lets a process look and wait
  * for zero; write ("alter") lets it change the values, read or not. */
-static int alter_steps(void *unused)
+static int alter_steps(void *arg)
 {
-    int id = semget(IPC_PRIVATE, 1, IPC_CREAT | 0400), step = 0;
+    key_t key = *(key_t *)arg;
+    int id = semget(key, 1, IPC_CREAT | IPC_EXCL | 0400), step = 0;
     struct sembuf zero = { 0, 0, IPC_NOWAIT }, give = { 0, +1, 0 }, take = { 0, -1, 0 };
     struct semid_ds ds;
     unsigned short value = 0;
 
-    (void)unused;
     if (id == -1)
         return 1;
     t_track(T_SEM, id);
-    if (semctl(id, 0, GETVAL) != 0 || semctl(id, 0, IPC_STAT, (union semun){ .buf = &ds }) != 0)
+    if (semget(key, 1, 0400) != id || semget(key, 1, 0600) != -1 || errno != EACCES)
+        step = 15;                      /* a get call asking for write: refused */
+    else if (semctl(id, 0, GETVAL) != 0 || semctl(id, 0, IPC_STAT, (union semun){ .buf = &ds }) != 0)
         step = 2;                       /* r--: read, look */
     else if (semop(id, &zero, 1) != 0)
         step = 3;                       /* r--: wait for zero */
@@ -721,7 +723,9 @@ static int alter_steps(void *unused)
 
 START_TEST(alter_needs_write_read_needs_read)
 {
-    ck_assert_int_eq(t_unprivileged(alter_steps, NULL), 0);
+    key_t key = t_key(1, NULL);
+
+    ck_assert_int_eq(t_unprivileged(alter_steps, &key), 0);
 }
 END_TEST
 
