@@ -21,6 +21,7 @@ union semun {
 
 enum { INIT_WAIT_MS = 5000 };   /* how long an opener waits for the creator */
 
+// tag::init[]
 /* The creator sets every value with one semop: semop stamps sem_otime, and a
  * set whose sem_otime is still 0 has not been initialised yet. */
 static int init_values(int semid, int nsems, int value)
@@ -32,7 +33,8 @@ static int init_values(int semid, int nsems, int value)
         return -1;
     for (int i = 0; i < nsems; i++)     /* op 0 (wait for zero) when VALUE is 0 */
         ops[i] = (struct sembuf){ .sem_num = i, .sem_op = value, .sem_flg = 0 };
-    rc = semop(semid, ops, nsems);      /* no SEM_UNDO: the value must stay */
+    /* no SEM_UNDO: the values must stay when the creator exits */
+    rc = semop(semid, ops, nsems);                              // <1>
     free(ops);
     return rc;
 }
@@ -45,13 +47,14 @@ static int wait_initialised(int semid)
     for (int ms = 0; ms < INIT_WAIT_MS; ms++) {
         if (semctl(semid, 0, IPC_STAT, arg) == -1)
             return -1;
-        if (ds.sem_otime != 0)
+        if (ds.sem_otime != 0)                                  // <2>
             return 0;
         nanosleep(&(struct timespec){ .tv_nsec = 1000000 }, NULL);
     }
     errno = ETIMEDOUT;                  /* the creator died before its semop */
     return -1;
 }
+// end::init[]
 
 int sysv_semget(const char *tok, key_t fixkey, int nsems, int value, int mode)
 {
@@ -62,7 +65,8 @@ int sysv_semget(const char *tok, key_t fixkey, int nsems, int value, int mode)
         warn_errno("ftok %s", tok);
         return -1;
     }
-    semid = semget(key, nsems, IPC_CREAT | IPC_EXCL | mode);
+    // tag::get[]
+    semid = semget(key, nsems, IPC_CREAT | IPC_EXCL | mode);   // <1>
     if (semid != -1) {
         if (init_values(semid, nsems, value) == 0)
             return semid;
@@ -79,11 +83,12 @@ int sysv_semget(const char *tok, key_t fixkey, int nsems, int value, int mode)
         warn_errno("semget");
         return -1;
     }
-    if (wait_initialised(semid) == -1) {
+    if (wait_initialised(semid) == -1) {                        // <2>
         warn_errno("semget: waiting for set %d to be initialised", semid);
         return -1;
     }
     return semid;
+    // end::get[]
 }
 
 static int change(int semid, int semnum, int op)
