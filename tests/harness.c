@@ -371,6 +371,29 @@ void t_run(struct t_run *r, const char *input, const char *prog, ...)
     r->status = wait_status(pid);
 }
 
+void t_capture(struct t_captured *c, void (*fn)(void))
+{
+    int fds[2];
+    ssize_t n, got = 0;
+    pid_t pid;
+
+    ck_assert_int_eq(pipe(fds), 0);
+    pid = fork();
+    ck_assert_int_ne(pid, -1);
+    if (pid == 0) {
+        dup2(fds[1], 1);
+        dup2(fds[1], 2);
+        fn();
+        exit(0);
+    }
+    close(fds[1]);
+    while ((n = read(fds[0], c->text + got, sizeof c->text - 1 - (size_t)got)) > 0)
+        got += n;
+    c->text[got] = '\0';
+    close(fds[0]);
+    c->status = wait_status(pid);
+}
+
 int t_lines(const char *text)
 {
     int n = 0;
@@ -381,6 +404,32 @@ int t_lines(const char *text)
 }
 
 /* --- users ------------------------------------------------------------------------- */
+
+void t_refuse(const char *chapter, const struct t_bad_line *b)
+{
+    char prog[PATH_MAX], expect[512];
+    struct t_run r;
+
+    snprintf(prog, sizeof prog, "chapters/%s/%s", chapter, b->prog);
+    t_run(&r, NULL, prog, b->args[0], b->args[1], b->args[2], b->args[3], NULL);
+    snprintf(expect, sizeof expect, "%s\n", b->err);
+    ck_assert_msg(r.status == b->status, "%s %s: status %d, not %d", b->prog,
+                  b->args[0] ? b->args[0] : "", r.status, b->status);
+    ck_assert_str_eq(r.err, expect);
+    ck_assert_str_eq(r.out, "");
+}
+
+int t_created(const struct t_run *r, enum t_kind kind)
+{
+    char *end;
+    long id = strtol(r->out, &end, 10);
+
+    ck_assert_msg(r->status == 0, "status %d: %s", r->status, r->err);
+    ck_assert_msg(end != r->out && id >= 0 && id <= INT_MAX && strcmp(end, "\n") == 0,
+                  "not an id alone: \"%s\"", r->out);
+    t_track(kind, (int)id);
+    return (int)id;
+}
 
 void t_play_sessions(const char *chapter, const struct t_session *expect, size_t n)
 {

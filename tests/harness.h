@@ -68,8 +68,30 @@ struct t_run {
  * it halfway. The test process ignores SIGPIPE from then on. */
 void t_run(struct t_run *r, const char *input, const char *prog, ...)
     __attribute__((sentinel));
+/* Run FN in a child whose stdout and stderr go into one pipe, for code that
+ * exits or writes errors (die, the wrappers): what it wrote, in order, and
+ * its exit status (FN returning is exit 0). */
+struct t_captured {
+    int status;
+    char text[1024];
+};
+void t_capture(struct t_captured *c, void (*fn)(void));
 /* How many lines TEXT has. */
 int t_lines(const char *text);
+
+/* A command line a program must refuse, and what it must say. */
+struct t_bad_line {
+    const char *prog;       /* a program of the chapter: "shm_create" */
+    const char *args[4];    /* its arguments, NULL after the last */
+    int status;             /* 2 for a bad command line, 1 for a failed call */
+    const char *err;        /* all of stderr: one line, without its newline */
+};
+/* Run chapters/CHAPTER/PROG with the arguments: the status and stderr must be
+ * the row's, and stdout empty. */
+void t_refuse(const char *chapter, const struct t_bad_line *b);
+/* What a creator (shm_create, ...) printed: an id alone on a line, after a
+ * successful run. The id is recorded for the leak guard as a KIND object. */
+int t_created(const struct t_run *r, enum t_kind kind);
 
 /* --- sessions ----------------------------------------------------------------- */
 /* What a sample session of the book must show: three strings of its output. */

@@ -18,35 +18,6 @@
 
 /* --- the error helper ------------------------------------------------------ */
 
-struct captured {
-    int status;
-    char text[1024];        /* stdout and stderr, in the order they came */
-};
-
-/* Run FN in a child whose stdout and stderr go into one pipe. */
-static void capture(struct captured *c, void (*fn)(void))
-{
-    int fds[2], status;
-    ssize_t n, got = 0;
-    pid_t pid;
-
-    ck_assert_int_eq(pipe(fds), 0);
-    pid = fork();
-    if (pid == 0) {
-        dup2(fds[1], 1);
-        dup2(fds[1], 2);
-        fn();
-        exit(0);
-    }
-    close(fds[1]);
-    while ((n = read(fds[0], c->text + got, sizeof c->text - 1 - (size_t)got)) > 0)
-        got += n;
-    c->text[got] = '\0';
-    close(fds[0]);
-    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-    c->status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
 static void call_die(void)
 {
     printf("a line of output first\n");       /* buffered: stdout is a pipe */
@@ -92,9 +63,9 @@ static const struct {
 
 START_TEST(error_format)
 {
-    struct captured c;
+    struct t_captured c;
 
-    capture(&c, error_rows[_i].fn);
+    t_capture(&c, error_rows[_i].fn);
     ck_assert_int_eq(c.status, error_rows[_i].status);
     ck_assert_str_eq(c.text, error_rows[_i].text);
 }
@@ -163,10 +134,10 @@ static const struct {
 START_TEST(parse_refuses)
 {
     char expect[256];
-    struct captured c;
+    struct t_captured c;
 
     bad_text = refuse_rows[_i].text;
-    capture(&c, refuse_rows[_i].fn);
+    t_capture(&c, refuse_rows[_i].fn);
     snprintf(expect, sizeof expect, "test_common: %s (see test_common --help)\n", refuse_rows[_i].says);
     ck_assert_int_eq(c.status, 2);
     ck_assert_str_eq(c.text, expect);
@@ -239,10 +210,10 @@ static void call_failing_wrappers(void)
 
 START_TEST(sysv_wrappers_report_failures)
 {
-    struct captured c;
+    struct t_captured c;
     char expect[PATH_MAX + 256];
 
-    capture(&c, call_failing_wrappers);
+    t_capture(&c, call_failing_wrappers);
     ck_assert_int_eq(c.status, 0);
     snprintf(expect, sizeof expect,
              "test_common: ftok %s/no-such-file: ENOENT: No such file or directory\n"
@@ -341,10 +312,10 @@ static void call_failing_sem_wrappers(void)
 
 START_TEST(sysv_sem_wrappers_report_failures)
 {
-    struct captured c;
+    struct t_captured c;
     char expect[PATH_MAX + 256];
 
-    capture(&c, call_failing_sem_wrappers);
+    t_capture(&c, call_failing_sem_wrappers);
     ck_assert_int_eq(c.status, 0);
     snprintf(expect, sizeof expect,
              "test_common: ftok %s/no-such-file: ENOENT: No such file or directory\n"

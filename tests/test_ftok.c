@@ -698,11 +698,7 @@ END_TEST
 /* --- the programs -------------------------------------------------------------------- */
 
 /* A command line that must be refused: its exit status and its one line. */
-static const struct bad_line {
-    const char *prog, *args[4];
-    int status;
-    const char *err;
-} bad_lines[] = {
+static const struct t_bad_line bad_lines[] = {
     { "ftok_key", { NULL }, 2, "ftok_key: missing PATH (see ftok_key --help)" },
     { "ftok_key", { "a", "b", "c" }, 2, "ftok_key: too many arguments (see ftok_key --help)" },
     { "ftok_key", { "/", "12x" }, 2, "ftok_key: id: \"12x\" is not a number (see ftok_key --help)" },
@@ -739,16 +735,7 @@ static const struct bad_line {
 
 START_TEST(bad_command_lines)
 {
-    const struct bad_line *b = &bad_lines[_i];
-    char prog[64], expect[256];
-    struct t_run r;
-
-    snprintf(prog, sizeof prog, "chapters/ftok/%s", b->prog);
-    t_run(&r, NULL, prog, b->args[0], b->args[1], b->args[2], b->args[3], NULL);
-    snprintf(expect, sizeof expect, "%s\n", b->err);
-    ck_assert_int_eq(r.status, b->status);
-    ck_assert_str_eq(r.err, expect);
-    ck_assert_str_eq(r.out, "");
+    t_refuse("ftok", &bad_lines[_i]);
 }
 END_TEST
 

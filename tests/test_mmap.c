@@ -1082,11 +1082,7 @@ START_TEST(mmap_faults_demo)
 END_TEST
 
 /* A command line that must be refused: its exit status and its one line. */
-static const struct bad_line {
-    const char *prog, *args[3];
-    int status;
-    const char *err;
-} bad_lines[] = {
+static const struct t_bad_line bad_lines[] = {
     { "mmap_ex2", { NULL }, 2, "mmap_ex2: missing s (shared) or p (private) (see mmap_ex2 --help)" },
     { "mmap_ex2", { "x" }, 2,
       "mmap_ex2: \"x\": give s (MAP_SHARED) or p (MAP_PRIVATE) (see mmap_ex2 --help)" },
@@ -1111,16 +1107,9 @@ static const struct bad_line {
 
 START_TEST(bad_command_lines)
 {
-    const struct bad_line *b = &bad_lines[_i];
-    char prog[64], expect[256], path[PATH_MAX + 16];
-    struct t_run r;
+    char path[PATH_MAX + 16];
 
-    snprintf(prog, sizeof prog, "chapters/mmap/%s", b->prog);
-    t_run(&r, NULL, prog, b->args[0], b->args[1], b->args[2], NULL);
-    snprintf(expect, sizeof expect, "%s\n", b->err);
-    ck_assert_int_eq(r.status, b->status);
-    ck_assert_str_eq(r.err, expect);
-    ck_assert_str_eq(r.out, "");
+    t_refuse("mmap", &bad_lines[_i]);
     /* a refused command line makes no file */
     snprintf(path, sizeof path, "%s/shared_mmap", t_rundir());
     ck_assert_int_eq(access(path, F_OK), -1);

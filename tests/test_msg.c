@@ -909,29 +909,6 @@ START_TEST(sysv_msgsnd_and_msgrcv_carry_type_and_bytes)
 }
 END_TEST
 
-struct captured {
-    int status;
-    char text[2048];
-};
-
-/* Run FN in a child with stderr in a pipe. */
-static void capture(struct captured *c, void (*fn)(void))
-{
-    int fds[2];
-    pid_t pid;
-
-    ck_assert_int_eq(pipe(fds), 0);
-    pid = fork();
-    if (pid == 0) {
-        dup2(fds[1], 2);
-        fn();
-        exit(0);
-    }
-    close(fds[1]);
-    read_all(fds[0], c->text, sizeof c->text);
-    c->status = exit_code(pid);
-}
-
 static void call_failing_msg_wrappers(void)
 {
     char missing[PATH_MAX + 16], data[8];
@@ -960,10 +937,10 @@ static void call_failing_msg_wrappers(void)
 
 START_TEST(sysv_msg_wrappers_report_failures)
 {
-    struct captured c;
+    struct t_captured c;
     char expect[PATH_MAX + 256];
 
-    capture(&c, call_failing_msg_wrappers);
+    t_capture(&c, call_failing_msg_wrappers);
     ck_assert_int_eq(c.status, 0);
     snprintf(expect, sizeof expect,
              "test_msg: ftok %s/no-such-file: ENOENT: No such file or directory\n"
@@ -976,11 +953,7 @@ END_TEST
 
 /* --- the programs --------------------------------------------------------------------------- */
 
-static const struct bad_line {
-    const char *prog, *args[4];
-    int status;
-    const char *err;
-} bad_lines[] = {
+static const struct t_bad_line bad_lines[] = {
     { "msg_create", { "extra" }, 2, "msg_create: too many arguments (see msg_create --help)" },
     { "msg_create", { "-p", "-K", "1" }, 2, "msg_create: give one key option (see msg_create --help)" },
     { "msg_create", { "-m", "0800" }, 2,
@@ -1024,29 +997,9 @@ static const struct bad_line {
 
 START_TEST(bad_command_lines)
 {
-    const struct bad_line *b = &bad_lines[_i];
-    char prog[64], expect[256];
-    struct t_run r;
-
-    snprintf(prog, sizeof prog, "chapters/msg/%s", b->prog);
-    t_run(&r, NULL, prog, b->args[0], b->args[1], b->args[2], b->args[3], NULL);
-    snprintf(expect, sizeof expect, "%s\n", b->err);
-    ck_assert_int_eq(r.status, b->status);
-    ck_assert_str_eq(r.err, expect);
-    ck_assert_str_eq(r.out, "");
+    t_refuse("msg", &bad_lines[_i]);
 }
 END_TEST
-
-static int created_id(const struct t_run *r)
-{
-    int id;
-
-    ck_assert_msg(r->status == 0, "status %d: %s", r->status, r->err);
-    ck_assert_int_eq(t_lines(r->out), 1);
-    id = atoi(r->out);
-    t_track(T_MSG, id);
-    return id;
-}
 
 START_TEST(programs_round_trip)
 {
@@ -1055,7 +1008,7 @@ START_TEST(programs_round_trip)
     int id;
 
     t_run(&r, NULL, "chapters/msg/msg_create", NULL);
-    id = created_id(&r);
+    id = t_created(&r, T_MSG);
     ck_assert_int_eq(stat_of(id).msg_perm.mode & 0777, 0600);
     snprintf(id_text, sizeof id_text, "%d", id);
     t_run(&r, NULL, "chapters/msg/msg_send", id_text, "2", "two", NULL);
@@ -1098,11 +1051,11 @@ START_TEST(msg_create_keys_and_modes)
     t_key(1, path);
     snprintf(arg, sizeof arg, "%s:1", path);
     t_run(&r, NULL, "chapters/msg/msg_create", "-k", arg, "-x", "-m", "0640", NULL);
-    id = created_id(&r);
+    id = t_created(&r, T_MSG);
     ck_assert_int_eq(stat_of(id).msg_perm.mode & 0777, 0640);
     ck_assert_int_eq(stat_of(id).msg_perm.__key, ftok(path, 1));
     t_run(&r, NULL, "chapters/msg/msg_create", "-k", arg, NULL);      /* opens it */
-    ck_assert_int_eq(created_id(&r), id);
+    ck_assert_int_eq(t_created(&r, T_MSG), id);
     t_run(&r, NULL, "chapters/msg/msg_create", "-k", arg, "-x", NULL);
     ck_assert_int_eq(r.status, 1);
     ck_assert_str_eq(r.err, "msg_create: msgget: EEXIST: File exists\n");

@@ -860,68 +860,56 @@ static int number_after(const char *text, const char *label)
     return p ? atoi(p + strlen(label)) : -1;
 }
 
-static const struct bad_line {
-    const char *prog, *args[4];
-    const char *err;
-} bad_lines[] = {
-    { "sem_create", { NULL }, "sem_create: missing NSEMS (see sem_create --help)" },
-    { "sem_create", { "2x" }, "sem_create: nsems: \"2x\" is not a number (see sem_create --help)" },
-    { "sem_create", { "-1" }, "sem_create: unknown option -1 (see sem_create --help)" },
-    { "sem_create", { "-p", "-K", "1", "1" }, "sem_create: give one key option (see sem_create --help)" },
-    { "sem_create", { "-m", "0800", "1" },
+static const struct t_bad_line bad_lines[] = {
+    { "sem_create", { NULL }, 2, "sem_create: missing NSEMS (see sem_create --help)" },
+    { "sem_create", { "2x" }, 2, "sem_create: nsems: \"2x\" is not a number (see sem_create --help)" },
+    { "sem_create", { "-1" }, 2, "sem_create: unknown option -1 (see sem_create --help)" },
+    { "sem_create", { "-p", "-K", "1", "1" }, 2, "sem_create: give one key option (see sem_create --help)" },
+    { "sem_create", { "-m", "0800", "1" }, 2,
       "sem_create: mode: \"0800\" is not an octal mode (0 to 0777) (see sem_create --help)" },
-    { "sem_create", { "1", "2" }, "sem_create: too many arguments (see sem_create --help)" },
-    { "sem_op", { NULL }, "sem_op: missing SEMID (see sem_op --help)" },
-    { "sem_op", { "1" }, "sem_op: missing OP (see sem_op --help)" },
-    { "sem_op", { "x", "0-1" }, "sem_op: semid: \"x\" is not a number (see sem_op --help)" },
-    { "sem_op", { "1", "0" },
+    { "sem_create", { "1", "2" }, 2, "sem_create: too many arguments (see sem_create --help)" },
+    { "sem_op", { NULL }, 2, "sem_op: missing SEMID (see sem_op --help)" },
+    { "sem_op", { "1" }, 2, "sem_op: missing OP (see sem_op --help)" },
+    { "sem_op", { "x", "0-1" }, 2, "sem_op: semid: \"x\" is not a number (see sem_op --help)" },
+    { "sem_op", { "1", "0" }, 2,
       "sem_op: op \"0\": write N-V, N+V or N=0, then n or u if wanted (see sem_op --help)" },
-    { "sem_op", { "1", "-1" },
+    { "sem_op", { "1", "-1" }, 2,
       "sem_op: op \"-1\": write N-V, N+V or N=0, then n or u if wanted (see sem_op --help)" },
-    { "sem_op", { "-x", "1", "0-1" }, "sem_op: unknown option -x (see sem_op --help)" },
-    { "sem_op", { "1", "0-" },
+    { "sem_op", { "-x", "1", "0-1" }, 2, "sem_op: unknown option -x (see sem_op --help)" },
+    { "sem_op", { "1", "0-" }, 2,
       "sem_op: op \"0-\": write N-V, N+V or N=0, then n or u if wanted (see sem_op --help)" },
-    { "sem_op", { "1", "0*1" },
+    { "sem_op", { "1", "0*1" }, 2,
       "sem_op: op \"0*1\": write N-V, N+V or N=0, then n or u if wanted (see sem_op --help)" },
-    { "sem_op", { "1", "a-1" },
+    { "sem_op", { "1", "a-1" }, 2,
       "sem_op: op \"a-1\": write N-V, N+V or N=0, then n or u if wanted (see sem_op --help)" },
-    { "sem_op", { "1", "0=1" }, "sem_op: op \"0=1\": = waits for 0 only (see sem_op --help)" },
-    { "sem_op", { "1", "0-1x" }, "sem_op: op \"0-1x\": the flags are n and u, each once (see sem_op --help)" },
-    { "sem_op", { "1", "0-1nun" }, "sem_op: op \"0-1nun\": the flags are n and u, each once (see sem_op --help)" },
-    { "sem_op", { "1", "0+0" }, "sem_op: value: 0 is out of range (1 to 32767) (see sem_op --help)" },
-    { "sem_op", { "1", "0-32768" }, "sem_op: value: 32768 is out of range (1 to 32767) (see sem_op --help)" },
-    { "sem_op", { "1", "65536+1" },
+    { "sem_op", { "1", "0=1" }, 2, "sem_op: op \"0=1\": = waits for 0 only (see sem_op --help)" },
+    { "sem_op", { "1", "0-1x" }, 2, "sem_op: op \"0-1x\": the flags are n and u, each once (see sem_op --help)" },
+    { "sem_op", { "1", "0-1nun" }, 2, "sem_op: op \"0-1nun\": the flags are n and u, each once (see sem_op --help)" },
+    { "sem_op", { "1", "0+0" }, 2, "sem_op: value: 0 is out of range (1 to 32767) (see sem_op --help)" },
+    { "sem_op", { "1", "0-32768" }, 2, "sem_op: value: 32768 is out of range (1 to 32767) (see sem_op --help)" },
+    { "sem_op", { "1", "65536+1" }, 2,
       "sem_op: semaphore number: 65536 is out of range (0 to 65535) (see sem_op --help)" },
-    { "sem_setall", { "1" }, "sem_setall: missing VALUE (see sem_setall --help)" },
-    { "sem_setall", { "1", "65536" },
+    { "sem_setall", { "1" }, 2, "sem_setall: missing VALUE (see sem_setall --help)" },
+    { "sem_setall", { "1", "65536" }, 2,
       "sem_setall: value: 65536 is out of range (0 to 65535) (see sem_setall --help)" },
-    { "sem_stat", { NULL }, "sem_stat: missing SEMID (see sem_stat --help)" },
-    { "sem_stat", { "1", "2" }, "sem_stat: too many arguments (see sem_stat --help)" },
-    { "sem_rm", { NULL }, "sem_rm: missing SEMID (see sem_rm --help)" },
-    { "sem_rm", { "1", "y" }, "sem_rm: semid: \"y\" is not a number (see sem_rm --help)" },
-    { "sem_counter", { "4" }, "sem_counter: missing NPROCS or NITERS (see sem_counter --help)" },
-    { "sem_counter", { "0", "10" }, "sem_counter: nprocs: 0 is out of range (1 to 64) (see sem_counter --help)" },
-    { "sem_counter", { "2", "10", "--lock" }, "sem_counter: too many arguments (see sem_counter --help)" },
-    { "sem_counter", { "--nolock", "2", "10" }, "sem_counter: unknown option --nolock (see sem_counter --help)" },
-    { "sem_undo", { "-t", "0" }, "sem_undo: seconds: 0 is out of range (1 to 60) (see sem_undo --help)" },
-    { "sem_undo", { "x" }, "sem_undo: too many arguments (see sem_undo --help)" },
-    { "sem_race", { "-K", "0" }, "sem_race: key: 0 means IPC_PRIVATE; give a non-zero key (see sem_race --help)" },
-    { "sem_race", { "-k", "/", "-K", "1" }, "sem_race: give one key option (see sem_race --help)" },
+    { "sem_stat", { NULL }, 2, "sem_stat: missing SEMID (see sem_stat --help)" },
+    { "sem_stat", { "1", "2" }, 2, "sem_stat: too many arguments (see sem_stat --help)" },
+    { "sem_rm", { NULL }, 2, "sem_rm: missing SEMID (see sem_rm --help)" },
+    { "sem_rm", { "1", "y" }, 2, "sem_rm: semid: \"y\" is not a number (see sem_rm --help)" },
+    { "sem_counter", { "4" }, 2, "sem_counter: missing NPROCS or NITERS (see sem_counter --help)" },
+    { "sem_counter", { "0", "10" }, 2, "sem_counter: nprocs: 0 is out of range (1 to 64) (see sem_counter --help)" },
+    { "sem_counter", { "2", "10", "--lock" }, 2, "sem_counter: too many arguments (see sem_counter --help)" },
+    { "sem_counter", { "--nolock", "2", "10" }, 2, "sem_counter: unknown option --nolock (see sem_counter --help)" },
+    { "sem_undo", { "-t", "0" }, 2, "sem_undo: seconds: 0 is out of range (1 to 60) (see sem_undo --help)" },
+    { "sem_undo", { "x" }, 2, "sem_undo: too many arguments (see sem_undo --help)" },
+    { "sem_race", { "-K", "0" }, 2, "sem_race: key: 0 means IPC_PRIVATE; give a non-zero key (see sem_race --help)" },
+    { "sem_race", { "-k", "/", "-K", "1" }, 2, "sem_race: give one key option (see sem_race --help)" },
 };
 
 /* Refused with exit status 2, one line, nothing on stdout; no set made. */
 START_TEST(bad_command_lines)
 {
-    const struct bad_line *b = &bad_lines[_i];
-    char prog[64], expect[256];
-    struct t_run r;
-
-    snprintf(prog, sizeof prog, "chapters/sem/%s", b->prog);
-    t_run(&r, NULL, prog, b->args[0], b->args[1], b->args[2], b->args[3], NULL);
-    snprintf(expect, sizeof expect, "%s\n", b->err);
-    ck_assert_int_eq(r.status, 2);
-    ck_assert_str_eq(r.err, expect);
-    ck_assert_str_eq(r.out, "");
+    t_refuse("sem", &bad_lines[_i]);
 }
 END_TEST
 
@@ -933,10 +921,7 @@ START_TEST(sem_create_prints_the_id)
     int id, again;
 
     t_run(&r, NULL, "chapters/sem/sem_create", "3", NULL);
-    ck_assert_int_eq(r.status, 0);
-    ck_assert_int_eq(t_lines(r.out), 1);
-    id = atoi(r.out);
-    t_track(T_SEM, id);
+    id = t_created(&r, T_SEM);
     ck_assert_int_eq(semctl(id, 0, IPC_STAT, (union semun){ .buf = &ds }), 0);
     ck_assert_uint_eq(ds.sem_nsems, 3);
     ck_assert_int_eq(ds.sem_perm.mode & 0777, 0600);
@@ -946,12 +931,10 @@ START_TEST(sem_create_prints_the_id)
 
     snprintf(arg, sizeof arg, "%s:2", (t_key(2, path), path));
     t_run(&r, NULL, "chapters/sem/sem_create", "-x", "-m", "0640", "-k", arg, "1", NULL);
-    ck_assert_int_eq(r.status, 0);
-    id = atoi(r.out);
-    t_track(T_SEM, id);
+    id = t_created(&r, T_SEM);
     ck_assert_int_eq(t_proc_mode(T_SEM, id) & 0777, 0640);
     t_run(&r, NULL, "chapters/sem/sem_create", "-k", arg, "1", NULL);
-    again = atoi(r.out);
+    again = t_created(&r, T_SEM);
     ck_assert_int_eq(again, id);                /* IPC_CREAT opens it */
     t_run(&r, NULL, "chapters/sem/sem_create", "-x", "-k", arg, "1", NULL);
     ck_assert_int_eq(r.status, 1);

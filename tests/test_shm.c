@@ -926,11 +926,7 @@ END_TEST
 
 /* --- the programs ------------------------------------------------------------------ */
 
-static const struct bad_line {
-    const char *prog, *args[4];
-    int status;
-    const char *err;
-} bad_lines[] = {
+static const struct t_bad_line bad_lines[] = {
     { "shm_create", { NULL }, 2, "shm_create: missing SIZE (see shm_create --help)" },
     { "shm_create", { "12x" }, 2, "shm_create: size: \"12x\" is not a number (see shm_create --help)" },
     { "shm_create", { "-1" }, 2, "shm_create: unknown option -1 (see shm_create --help)" },
@@ -973,30 +969,9 @@ static const struct bad_line {
 
 START_TEST(bad_command_lines)
 {
-    const struct bad_line *b = &bad_lines[_i];
-    char prog[64], expect[256];
-    struct t_run r;
-
-    snprintf(prog, sizeof prog, "chapters/shm/%s", b->prog);
-    t_run(&r, NULL, prog, b->args[0], b->args[1], b->args[2], b->args[3], NULL);
-    snprintf(expect, sizeof expect, "%s\n", b->err);
-    ck_assert_int_eq(r.status, b->status);
-    ck_assert_str_eq(r.err, expect);
-    ck_assert_str_eq(r.out, "");
+    t_refuse("shm", &bad_lines[_i]);
 }
 END_TEST
-
-/* Run a program that prints an id alone, and record the id. */
-static int id_from(struct t_run *r)
-{
-    char *end;
-    long id = strtol(r->out, &end, 10);
-
-    ck_assert_msg(r->status == 0, "status %d: %s", r->status, r->err);
-    ck_assert_msg(end != r->out && strcmp(end, "\n") == 0, "not an id alone: \"%s\"", r->out);
-    t_track(T_SHM, (int)id);
-    return (int)id;
-}
 
 START_TEST(shm_create_prints_the_id_alone)
 {
@@ -1007,7 +982,7 @@ START_TEST(shm_create_prints_the_id_alone)
     int id;
 
     t_run(&r, NULL, "chapters/shm/shm_create", "100", NULL);
-    id = id_from(&r);
+    id = t_created(&r, T_SHM);
     ds = stat_of(id);
     ck_assert_int_eq(ds.shm_perm.mode & 0777, 0600);      /* the default mode */
     ck_assert_int_eq(ds.shm_perm.__key, IPC_PRIVATE);
@@ -1016,12 +991,12 @@ START_TEST(shm_create_prints_the_id_alone)
 
     snprintf(karg, sizeof karg, "%s:7", path);
     t_run(&r, NULL, "chapters/shm/shm_create", "-k", karg, "-x", "-m", "0640", "4096", NULL);
-    id = id_from(&r);
+    id = t_created(&r, T_SHM);
     ds = stat_of(id);
     ck_assert_int_eq(ds.shm_perm.__key, key);
     ck_assert_int_eq(ds.shm_perm.mode & 0777, 0640);
     t_run(&r, NULL, "chapters/shm/shm_create", "-k", karg, "4096", NULL);
-    ck_assert_int_eq(id_from(&r), id);                     /* opened, not made */
+    ck_assert_int_eq(t_created(&r, T_SHM), id);                     /* opened, not made */
     t_run(&r, NULL, "chapters/shm/shm_create", "-k", karg, "-x", "4096", NULL);
     ck_assert_int_eq(r.status, 1);
     ck_assert_str_eq(r.err, "shm_create: shmget: EEXIST: File exists\n");
