@@ -1,8 +1,7 @@
 /* sysvipc.h: the wrapper library libsysvipc.a, in the style of seed 000's
  * lib_sysv_shm.c. Each wrapper reports a failure on stderr in the lab's
  * format and returns -1 with errno set, so a lesson reads as a list of steps.
- * lib_sysv_shm.c and lib_sysv_sem.c are here; lib_sysv_msg.c comes with the
- * message-queue chapter. */
+ * One file a kind: lib_sysv_shm.c, lib_sysv_sem.c and lib_sysv_msg.c. */
 #ifndef SYSVIPC_H
 #define SYSVIPC_H
 
