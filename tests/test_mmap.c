@@ -1006,6 +1006,7 @@ static void wait_sleeping(pid_t pid)
         fclose(f);
         state = strrchr(stat, ')');             /* the name may hold spaces */
         ck_assert_ptr_nonnull(state);
+        ck_assert_msg(state[2] != 'Z', "mmap_ex2 ended before it waited");
         if (state[2] == 'S')
             return;
         usleep(1000);
