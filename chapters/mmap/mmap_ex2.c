@@ -6,7 +6,7 @@
  * MAP_SHARED (s) or MAP_PRIVATE (p), then reads lines: "*" prints the
  * mapping, anything else is copied into it and msync()ed. Run two of them in
  * one directory, in two terminals: two "s" see each other's lines, and the
- * file gets them; a "p" keeps its lines to itself and never changes the file.
+ * file gets them; a "p" keeps its lines to itself: they never reach the file.
  * End with Ctrl-D or Ctrl-C. The file stays, so that you can look at it.
  *
  * The code follows the slides; the places where it fixes the seed's code
