@@ -6,6 +6,7 @@
 #include "harness.h"
 
 #include <errno.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -13,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/shm.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -211,15 +213,23 @@ END_TEST
 START_TEST(address_is_a_hint_unless_map_fixed)
 {
     int fd = new_file(PAGE, "hint");
-    char *hint, *p, *q;
+    char *free3, *p, *q;
 
-    /* find a free page, then give it back: a free address to ask for */
-    hint = map(PAGE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1);
-    ck_assert_int_eq(munmap(hint, PAGE), 0);
-    p = mmap(hint + 1, PAGE, PROT_READ, MAP_SHARED, fd, 0);   /* not aligned */
+    /* find three free pages, then give them back: free addresses to ask for */
+    free3 = map(3 * PAGE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1);
+    ck_assert_int_eq(munmap(free3, 3 * PAGE), 0);
+    p = mmap(free3 + PAGE + 1, PAGE, PROT_READ, MAP_SHARED, fd, 0);   /* not aligned */
     ck_assert_ptr_ne(p, MAP_FAILED);
-    ck_assert_uint_eq((unsigned long)p % PAGE, 0);            /* a page boundary */
+    /* rounded to a page boundary next to it (x86 rounds down, others up) */
+    ck_assert_msg(p == free3 + PAGE || p == free3 + 2 * PAGE, "hint %p, got %p",
+                  (void *)(free3 + PAGE + 1), (void *)p);
     ck_assert_str_eq(p, "hint");
+    /* a hint where something is mapped is ignored: the old mapping stays */
+    q = mmap(p, PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    ck_assert_ptr_ne(q, MAP_FAILED);
+    ck_assert_ptr_ne(q, p);
+    ck_assert_str_eq(p, "hint");
+    ck_assert_int_eq(munmap(q, PAGE), 0);
     /* MAP_FIXED takes the address as it is, over what was mapped there */
     q = mmap(p, PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
     ck_assert_ptr_eq(q, p);
@@ -318,6 +328,7 @@ static const struct msync_row {
     { "an unknown flag", 0, 0x100, 0, EINVAL },
     { "a range with nothing mapped", 0, MS_SYNC, 1, ENOMEM },
     { "MS_INVALIDATE|MS_SYNC", 0, MS_INVALIDATE | MS_SYNC, 0, 0 },
+    { "neither MS_SYNC nor MS_ASYNC", 0, 0, 0, 0 },           /* Linux takes it */
 };
 
 START_TEST(msync_errors)
@@ -544,6 +555,12 @@ START_TEST(parent_and_child_share_only_shared_mappings)
     ck_assert_int_eq(waitpid(pid, &status, 0), pid);
     ck_assert_int_eq(status, 0);
     ck_assert_msg(*counter == (row->shared ? 2 : 1), "%s: %d", row->what, *counter);
+    if (row->zero) {                    /* a new mapping of /dev/zero: new memory */
+        int *other = (int *)map(PAGE, PROT_READ | PROT_WRITE, row->flags, fd);
+
+        ck_assert_int_eq(*other, 0);
+        ck_assert_int_eq(munmap(other, PAGE), 0);
+    }
     ck_assert_int_eq(munmap((void *)counter, PAGE), 0);
     if (fd != -1)
         close(fd);
@@ -556,6 +573,7 @@ static void default_action(void)
 {
     signal(SIGBUS, SIG_DFL);            /* not a sanitizer's handler */
     signal(SIGSEGV, SIG_DFL);
+    setrlimit(RLIMIT_CORE, &(struct rlimit){ 0, 0 });   /* no core file */
 }
 
 START_TEST(page_past_end_of_file_sigbus)
@@ -608,11 +626,6 @@ END_TEST
 
 START_TEST(both_ways_share_memory_with_another_process)
 {
-    /* the prototypes: seed 002 shows shmat and shmdt taking char * */
-    _Static_assert(__builtin_types_compatible_p(__typeof__(&shmat),
-                                                void *(*)(int, const void *, int)), "shmat");
-    _Static_assert(__builtin_types_compatible_p(__typeof__(&shmdt), int (*)(const void *)),
-                   "shmdt");
     /* seed 000's prototypes of the mmap calls */
     _Static_assert(__builtin_types_compatible_p(__typeof__(&mmap),
                                                 void *(*)(void *, size_t, int, int, int, off_t)),
@@ -639,12 +652,40 @@ START_TEST(both_ways_share_memory_with_another_process)
     ck_assert_int_eq(status, 0);
     ck_assert_str_eq(m, "through mmap");
     ck_assert_str_eq(s, "through shmat");
+    /* msync is for a file's disk: on a segment it has nothing to do, and succeeds */
+    ck_assert_int_eq(msync(s, PAGE, MS_SYNC), 0);
     ck_assert_int_eq(munmap(m, PAGE), 0);
     ck_assert_int_eq(shmdt(s), 0);
     ck_assert_int_eq(t_rm(T_SHM, id), 0);
     close(fd);
 }
 END_TEST
+
+/* Is kernel.shm_rmid_forced set? Then a segment goes at its last detach. */
+static bool rmid_forced(void)
+{
+    FILE *f = fopen("/proc/sys/kernel/shm_rmid_forced", "r");
+    int v = 0;
+
+    ck_assert_ptr_nonnull(f);
+    ck_assert_int_eq(fscanf(f, "%d", &v), 1);
+    fclose(f);
+    return v != 0;
+}
+
+/* The segment ID is still there, nobody attached, and holds TEXT; then it
+ * is removed. */
+static void segment_kept(int id, const char *text)
+{
+    char *s;
+
+    ck_assert(t_exists(T_SHM, id));
+    s = shmat(id, NULL, SHM_RDONLY);
+    ck_assert_ptr_ne(s, (void *)-1);
+    ck_assert_str_eq(s, text);
+    ck_assert_int_eq(shmdt(s), 0);
+    ck_assert_int_eq(t_rm(T_SHM, id), 0);
+}
 
 static int touch_in_child(volatile char *p)
 {
@@ -663,10 +704,15 @@ static int touch_in_child(volatile char *p)
 
 START_TEST(unmapping_keeps_the_data_both_ways)
 {
-    int fd = new_file(PAGE, NULL), id = t_get(T_SHM, IPC_PRIVATE, IPC_CREAT | 0600);
-    char *m = map(PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd);
-    char *s = shmat(id, NULL, 0);
+    int fd, id;
+    char *m, *s;
 
+    if (rmid_forced())
+        T_SKIP("kernel.shm_rmid_forced is 1 here: the last shmdt removes the segment");
+    fd = new_file(PAGE, NULL);
+    id = t_get(T_SHM, IPC_PRIVATE, IPC_CREAT | 0600);
+    m = map(PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd);
+    s = shmat(id, NULL, 0);
     ck_assert_int_ne(id, -1);
     ck_assert_ptr_ne(s, (void *)-1);
     strcpy(m, "kept in the file");
@@ -678,12 +724,7 @@ START_TEST(unmapping_keeps_the_data_both_ways)
     ck_assert_int_eq(touch_in_child(s), SIGSEGV);
     /* ... the data is not: in the file, and in the segment, still there */
     ck_assert_str_eq(file_text(fd, 0), "kept in the file");
-    ck_assert(t_exists(T_SHM, id));
-    s = shmat(id, NULL, SHM_RDONLY);
-    ck_assert_ptr_ne(s, (void *)-1);
-    ck_assert_str_eq(s, "kept in the segment");
-    ck_assert_int_eq(shmdt(s), 0);
-    ck_assert_int_eq(t_rm(T_SHM, id), 0);
+    segment_kept(id, "kept in the segment");
     close(fd);
 }
 END_TEST
@@ -736,10 +777,12 @@ END_TEST
 
 START_TEST(segment_outlives_its_process_in_memory_mapping_in_file)
 {
-    int fd = new_file(PAGE, NULL), fds[2], id, status;
-    char *s;
+    int fd, fds[2], id, status;
     pid_t pid;
 
+    if (rmid_forced())
+        T_SKIP("kernel.shm_rmid_forced is 1 here: the kernel removes such segments");
+    fd = new_file(PAGE, NULL);
     ck_assert_int_eq(pipe(fds), 0);
     pid = fork();
     ck_assert_int_ne(pid, -1);
@@ -760,12 +803,7 @@ START_TEST(segment_outlives_its_process_in_memory_mapping_in_file)
     ck_assert_int_eq(status, 0);
     ck_assert_int_eq(read(fds[0], &id, sizeof id), sizeof id);
     ck_assert_str_eq(file_text(fd, 0), "in the file");
-    ck_assert(t_exists(T_SHM, id));                 /* nobody attached, still there */
-    s = shmat(id, NULL, SHM_RDONLY);
-    ck_assert_ptr_ne(s, (void *)-1);
-    ck_assert_str_eq(s, "in the segment");
-    ck_assert_int_eq(shmdt(s), 0);
-    ck_assert_int_eq(t_rm(T_SHM, id), 0);
+    segment_kept(id, "in the segment");             /* nobody attached, still there */
     close(fd);
 }
 END_TEST
@@ -968,6 +1006,7 @@ static void wait_sleeping(pid_t pid)
         fclose(f);
         state = strrchr(stat, ')');             /* the name may hold spaces */
         ck_assert_ptr_nonnull(state);
+        ck_assert_msg(state[2] != 'Z', "mmap_ex2 ended before it waited");
         if (state[2] == 'S')
             return;
         usleep(1000);
@@ -1063,11 +1102,32 @@ START_TEST(mmap_sync_demo)
 }
 END_TEST
 
+/* Is there a core file (core, core.PID) in the run directory? */
+static bool core_in_rundir(void)
+{
+    DIR *d = opendir(t_rundir());
+    struct dirent *e;
+    bool found = false;
+
+    ck_assert_ptr_nonnull(d);
+    while ((e = readdir(d)) != NULL)
+        found = found || strncmp(e->d_name, "core", 4) == 0;
+    closedir(d);
+    return found;
+}
+
 START_TEST(mmap_faults_demo)
 {
     struct t_run r;
+    struct rlimit core;
 
+    /* cores allowed, as they may be on a student's machine: the children it
+     * kills on purpose must leave none (where core_pattern writes files) */
+    ck_assert_int_eq(getrlimit(RLIMIT_CORE, &core), 0);
+    core.rlim_cur = core.rlim_max;
+    ck_assert_int_eq(setrlimit(RLIMIT_CORE, &core), 0);
     t_run(&r, NULL, "chapters/mmap/mmap_faults", NULL);
+    ck_assert(!core_in_rundir());
     ck_assert_int_eq(r.status, 0);
     ck_assert_str_eq(r.err, "");
     ck_assert_ptr_nonnull(strstr(r.out, "byte 100 reads 0; wrote 'x' there, the file still has 100 bytes\n"));
@@ -1077,7 +1137,9 @@ START_TEST(mmap_faults_demo)
     ck_assert_ptr_nonnull(strstr(r.out, "after munmap:                           killed by SIGSEGV\n"));
     ck_assert_int_eq(t_lines(r.out), 5);
     t_run(&r, NULL, "chapters/mmap/mmap_faults", "eof", NULL);
+    ck_assert_int_eq(r.status, 0);
     ck_assert_int_eq(t_lines(r.out), 2);
+    ck_assert_ptr_nonnull(strstr(r.out, "\neof  "));
 }
 END_TEST
 
@@ -1098,6 +1160,7 @@ static const struct t_bad_line bad_lines[] = {
     { "mmap_anon", { "-n" }, 2, "mmap_anon: option -n needs an argument (see mmap_anon --help)" },
     { "mmap_anon", { "extra" }, 2, "mmap_anon: too many arguments (see mmap_anon --help)" },
     { "mmap_sync", { "a", "b" }, 2, "mmap_sync: too many arguments (see mmap_sync --help)" },
+    { "mmap_sync", { "" }, 2, "mmap_sync: DIR is empty (see mmap_sync --help)" },
     { "mmap_sync", { "/no/such/dir" }, 1,
       "mmap_sync: mkstemp in /no/such/dir: ENOENT: No such file or directory" },
     { "mmap_faults", { "eof", "bogus" }, 2,

@@ -6,7 +6,7 @@
  * MAP_SHARED (s) or MAP_PRIVATE (p), then reads lines: "*" prints the
  * mapping, anything else is copied into it and msync()ed. Run two of them in
  * one directory, in two terminals: two "s" see each other's lines, and the
- * file gets them; a "p" keeps its lines to itself and never changes the file.
+ * file gets them; a "p" keeps its lines to itself: they never reach the file.
  * End with Ctrl-D or Ctrl-C. The file stays, so that you can look at it.
  *
  * The code follows the slides; the places where it fixes the seed's code
@@ -64,7 +64,8 @@ int main(int argc, char *argv[])
         usage_error("missing s (shared) or p (private)");
     if (optind + 1 < argc)
         usage_error("too many arguments");
-    /* fixed: the seed mapped anything but "s" private, "x" and "shared" too */
+    /* fixed: the seed looked at the first letter only, so that "shared"
+     * mapped shared, and anything else ("x", "") private */
     if (strcmp(argv[optind], "s") == 0)
         flag_mmap = MAP_SHARED;
     else if (strcmp(argv[optind], "p") == 0)
@@ -98,7 +99,7 @@ int main(int argc, char *argv[])
     // tag::loop[]
     while (!interrupted) {
         printf("'*' print Current mmap otherwise input text to mmap. >>");
-        fflush(stdout);            /* fixed: show the prompt before waiting */
+        fflush(stdout);            /* fixed: on a pipe the prompt would wait */
         if (fgets(a_input, sizeof(a_input), stdin) == NULL) {  // <1>
             putchar('\n');
             if (ferror(stdin) && !interrupted)

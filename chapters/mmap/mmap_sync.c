@@ -106,6 +106,8 @@ int main(int argc, char *argv[])
     if (argc - optind > 1)
         usage_error("too many arguments");
     dir = optind < argc ? argv[optind] : ".";
+    if (*dir == '\0')                  /* "" would put the file in / */
+        usage_error("DIR is empty");
     snprintf(path, sizeof path, "%s/mmap_sync.XXXXXX", dir);
     if ((fd = mkstemp(path)) == -1)
         die("mkstemp in %s", dir);
