@@ -17,7 +17,8 @@
 
 /* Output first, then the error, so that both keep their order in one pipe.
  * A reader who closed the pipe must not stop the error report, nor the
- * clean-up that follows it: SIGPIPE is ignored from here on. */
+ * clean-up that follows it: SIGPIPE is ignored from here on (a program that
+ * fails before next_option ignores it here). */
 static void flush_stdout(void)
 {
     signal(SIGPIPE, SIG_IGN);
@@ -102,6 +103,10 @@ int next_option(int argc, char *argv[], const char *optstring, const char *help)
 
     if (first_call) {
         first_call = 0;
+        /* A reader that goes away (| head -1) must not kill a program that
+         * holds an object: its writes fail with EPIPE instead, it cleans up,
+         * and check_stdout reports the failure at exit. */
+        signal(SIGPIPE, SIG_IGN);
         atexit(check_stdout);
     }
     /* '+': stop at the first operand; ':': report a missing argument as ':' */

@@ -34,7 +34,8 @@ noreturn void usage_error(const char *fmt, ...)
  * OPTSTRING lists the program's own short options, as for getopt(3).
  * Options stop at the first operand, so "-5" after it is an operand.
  * The first call also arranges for output that cannot be written (a full
- * disk) to be reported at exit, with exit status 1. */
+ * disk, a pipe whose reader has gone) to be reported at exit, with exit
+ * status 1, after the program's clean-up: SIGPIPE is ignored. */
 int next_option(int argc, char *argv[], const char *optstring, const char *help);
 
 /* Strict parsing: the whole text must be the number, in range, or the

@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <glob.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -344,12 +345,30 @@ static void find_programs(void)
     }
 }
 
+/* The program t_capture runs with its stdout into a pipe whose reader has
+ * gone, as after `| head -1`, and SIGPIPE as a shell leaves it. */
+static char closed_pipe_prog[PATH_MAX];
+
+static void help_into_closed_pipe(void)
+{
+    int fds[2];
+
+    if (pipe(fds) == -1)
+        exit(99);
+    close(fds[0]);
+    dup2(fds[1], STDOUT_FILENO);
+    signal(SIGPIPE, SIG_DFL);
+    execl(closed_pipe_prog, closed_pipe_prog, "--help", (char *)NULL);
+    exit(98);
+}
+
 /* Every program of every chapter: --help and -h print the usage on stdout
  * and exit 0; an unknown option is one line on stderr and exit 2; output
  * that cannot be written (a full disk) is one line on stderr and exit 1. */
 START_TEST(every_program_follows_the_conventions)
 {
     char command[PATH_MAX + 64], expect[128];
+    struct t_captured c;
     struct t_run r;
 
     find_programs();
@@ -379,6 +398,13 @@ START_TEST(every_program_follows_the_conventions)
                  name);
         ck_assert_msg(r.status == 1, "%s >/dev/full: status %d", prog, r.status);
         ck_assert_str_eq(r.err, expect);
+
+        /* a reader that left does not kill it (it may hold an object) */
+        snprintf(closed_pipe_prog, sizeof closed_pipe_prog, "%s/%s", t_top(), prog);
+        t_capture(&c, help_into_closed_pipe);
+        snprintf(expect, sizeof expect, "%s: write to stdout: EPIPE: Broken pipe\n", name);
+        ck_assert_msg(c.status == 1, "%s | (gone): status %d", prog, c.status);
+        ck_assert_str_eq(c.text, expect);
     }
     globfree(&programs);
 }
