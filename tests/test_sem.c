@@ -1165,6 +1165,37 @@ START_TEST(sem_undo_stops_on_ctrl_c)
 }
 END_TEST
 
+/* Output piped into `head -1`: the reader goes after the first line. The
+ * demos ignore SIGPIPE, so a write that fails does not kill them before
+ * their clean-up: they end (exit 1 if a write failed), and the set is gone. */
+START_TEST(demos_clean_up_when_stdout_closes)
+{
+    char path[PATH_MAX], arg[PATH_MAX + 8];
+    key_t key = t_key(1, path);
+    struct bg b;
+    int set, status;
+
+    bg_start(&b, "sem_undo", "-t", "1", NULL);
+    ck_assert(bg_until(&b, "\n"));
+    set = number_after(b.out, "semaphore set ");
+    t_track(T_SEM, set);
+    close(b.fd);                        /* its last lines come a second later */
+    status = reap(b.pid);
+    ck_assert_msg(status == 0 || status == 1, "sem_undo: status %d", status);
+    ck_assert(!t_exists(T_SEM, set));
+
+    snprintf(arg, sizeof arg, "%s:1", path);
+    bg_start(&b, "sem_race", "-k", arg, NULL);
+    ck_assert(bg_until(&b, "\n"));
+    set = number_after(b.out, "-> set ");
+    t_track(T_SEM, set);
+    close(b.fd);
+    status = reap(b.pid);
+    ck_assert_msg(status == 0 || status == 1, "sem_race: status %d", status);
+    ck_assert_int_eq(semget(key, 0, 0), -1);    /* removed */
+}
+END_TEST
+
 START_TEST(sem_race_demo)
 {
     char path[PATH_MAX], arg[PATH_MAX + 8], hex[16];
@@ -1262,6 +1293,7 @@ static void add_program_tests(Suite *s)
     tcase_add_test(progs, sem_counter_stops_on_ctrl_c);
     tcase_add_loop_test(progs, sem_undo_demo, 0, sizeof undo_demos / sizeof undo_demos[0]);
     tcase_add_test(progs, sem_undo_stops_on_ctrl_c);
+    tcase_add_test(progs, demos_clean_up_when_stdout_closes);
     tcase_add_test(progs, sem_race_demo);
     tcase_add_test(progs, ipcs_lists_semaphore_arrays);
     tcase_set_timeout(progs, 120);
