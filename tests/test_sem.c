@@ -150,6 +150,7 @@ START_TEST(zero_op_waits_for_zero)
     ck_assert_int_eq(semop(id, &take1, 1), 0);
     ck_assert_int_eq(reap(pid), 0);                 /* 0: it returned */
     ck_assert_int_eq(getval(id, 0), 0);
+    ck_assert_int_eq(semctl(id, 0, GETPID), pid);   /* it changed nothing, yet */
     ck_assert_int_eq(t_rm(T_SEM, id), 0);
 }
 END_TEST
@@ -195,6 +196,29 @@ START_TEST(ops_apply_in_order)
     ck_assert_int_eq(semop_errno(id, give_take, 2), 0);
     ck_assert_int_eq(semop_errno(id, take_give, 2), EAGAIN);
     ck_assert_int_eq(getval(id, 0), 0);
+    ck_assert_int_eq(t_rm(T_SEM, id), 0);
+}
+END_TEST
+
+/* IPC_NOWAIT counts for its own operation: the first operation that cannot
+ * be done decides whether the call fails or waits. A waiter is counted once,
+ * on that operation's semaphore. */
+START_TEST(nowait_is_per_operation)
+{
+    int id = new_set(2, NULL);
+    struct sembuf nowait_first[2] = { { 0, -1, IPC_NOWAIT }, { 1, -1, 0 } };
+    struct sembuf nowait_second[2] = { { 0, -1, 0 }, { 1, -1, IPC_NOWAIT } };
+    struct sembuf give_both[2] = { { 0, +1, 0 }, { 1, +1, 0 } };
+    pid_t pid;
+
+    ck_assert_int_eq(semop_errno(id, nowait_first, 2), EAGAIN);
+    pid = child_semop(id, nowait_second, 2);        /* 0 cannot be done: waits */
+    until_waiting(id, 0, GETNCNT, 1);
+    ck_assert_int_eq(semctl(id, 1, GETNCNT), 0);    /* counted on 0 only */
+    ck_assert_int_eq(semop(id, give_both, 2), 0);
+    ck_assert_int_eq(reap(pid), 0);
+    ck_assert_int_eq(getval(id, 0), 0);
+    ck_assert_int_eq(getval(id, 1), 0);
     ck_assert_int_eq(t_rm(T_SEM, id), 0);
 }
 END_TEST
@@ -329,17 +353,37 @@ START_TEST(undo_clamps_at_zero)
     ck_assert_int_eq(write(go[1], "x", 1), 1);
     ck_assert_int_eq(reap(pid), 0);
     ck_assert_int_eq(getval(id, 0), 0);     /* 1 - 2, held at 0 (not skipped: 1) */
+    ck_assert_int_eq(semctl(id, 0, GETPID), pid);   /* the undo counts as its op */
     ck_assert_int_eq(t_rm(T_SEM, id), 0);
 }
 END_TEST
 
-START_TEST(setval_clears_undo)
+START_TEST(undo_clamps_at_semvmx)
 {
     unsigned short one = 1;
     int id = new_set(1, &one), go[2];
+    struct sembuf fill = { 0, SEMVMX, 0 };
     pid_t pid = undo_holder(id, -1, go);    /* its undo: +1 */
 
-    ck_assert_int_eq(semctl(id, 0, SETVAL, (union semun){ .val = 0 }), 0);
+    ck_assert_int_eq(semop(id, &fill, 1), 0);
+    ck_assert_int_eq(write(go[1], "x", 1), 1);
+    ck_assert_int_eq(reap(pid), 0);
+    ck_assert_int_eq(getval(id, 0), SEMVMX);    /* 32767 + 1, held at 32767 */
+    ck_assert_int_eq(t_rm(T_SEM, id), 0);
+}
+END_TEST
+
+/* _i 0: SETVAL, 1: SETALL */
+START_TEST(setval_and_setall_clear_undo)
+{
+    unsigned short one = 1, zero = 0;
+    int id = new_set(1, &one), go[2];
+    pid_t pid = undo_holder(id, -1, go);    /* its undo: +1 */
+
+    if (_i == 0)
+        ck_assert_int_eq(semctl(id, 0, SETVAL, (union semun){ .val = 0 }), 0);
+    else
+        ck_assert_int_eq(semctl(id, 0, SETALL, (union semun){ .array = &zero }), 0);
     ck_assert_int_eq(write(go[1], "x", 1), 1);
     ck_assert_int_eq(reap(pid), 0);
     ck_assert_int_eq(getval(id, 0), 0);     /* the +1 was forgotten */
@@ -447,8 +491,8 @@ START_TEST(setval_and_setall_wake_waiters)
 }
 END_TEST
 
-/* sem_otime is 0 until the first semop; SETVAL does not set it. This is
- * what the fix for the initialisation race waits on. */
+/* sem_otime is 0 until the first semop; SETVAL and SETALL do not set it.
+ * This is what the fix for the initialisation race waits on. */
 START_TEST(ipc_stat_otime_only_after_semop)
 {
     int id = new_set(2, NULL);
@@ -460,6 +504,7 @@ START_TEST(ipc_stat_otime_only_after_semop)
     ck_assert_int_eq(ds.sem_otime, 0);
     ck_assert_int_ne(ds.sem_ctime, 0);
     ck_assert_int_eq(semctl(id, 0, SETVAL, (union semun){ .val = 1 }), 0);
+    ck_assert_int_eq(semctl(id, 0, SETALL, (union semun){ .array = (unsigned short[]){ 1, 0 } }), 0);
     ck_assert_int_eq(semctl(id, 0, IPC_STAT, (union semun){ .buf = &ds }), 0);
     ck_assert_int_eq(ds.sem_otime, 0);
     ck_assert_int_eq(semop(id, &give, 1), 0);
@@ -724,6 +769,10 @@ static int alter_steps(void *arg)
 START_TEST(alter_needs_write_read_needs_read)
 {
     key_t key = t_key(1, NULL);
+
+#if defined(SEM_A) || defined(SEM_R)
+    ck_abort_msg("glibc defines SEM_A or SEM_R after all");
+#endif
 
     ck_assert_int_eq(t_unprivileged(alter_steps, &key), 0);
 }
@@ -1315,13 +1364,15 @@ static Suite *sem_suite(void)
     tcase_add_test(rules_tc, zero_op_waits_for_zero);
     tcase_add_test(rules_tc, several_ops_all_or_nothing);
     tcase_add_test(rules_tc, ops_apply_in_order);
+    tcase_add_test(rules_tc, nowait_is_per_operation);
     tcase_add_test(rules_tc, removed_set_wakes_waiter_with_eidrm);
     tcase_add_test(rules_tc, handled_signal_interrupts_with_eintr);
     tcase_set_timeout(rules_tc, 60);
 
     tcase_add_loop_test(undo, undo_on_exit, 0, sizeof undo_rows / sizeof undo_rows[0]);
     tcase_add_test(undo, undo_clamps_at_zero);
-    tcase_add_test(undo, setval_clears_undo);
+    tcase_add_test(undo, undo_clamps_at_semvmx);
+    tcase_add_loop_test(undo, setval_and_setall_clear_undo, 0, 2);
     tcase_set_timeout(undo, 60);
 
     tcase_add_test(ctl, semctl_union_is_the_fourth_argument);
