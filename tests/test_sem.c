@@ -298,10 +298,12 @@ START_TEST(undo_on_exit)
     pid = fork();
     ck_assert_int_ne(pid, -1);
     if (pid == 0) {                     /* takes it, then exits when told */
+        close(go[1]);                   /* so that a test that dies frees it */
         if (semop(id, &take, 1) == -1 || write(ready[1], "x", 1) != 1)
             _exit(1);
         _exit(read(go[0], &byte, 1) == 1 ? 0 : 2);
     }
+    close(ready[1]);                    /* a child that failed: EOF, not a hang */
     ck_assert_int_eq(read(ready[0], &byte, 1), 1);
     ck_assert_int_eq(getval(id, 0), 0);             /* taken */
     if (u->killed)
@@ -311,7 +313,6 @@ START_TEST(undo_on_exit)
     ck_assert_int_eq(reap(pid), u->killed ? 128 + SIGKILL : 0);
     ck_assert_int_eq(getval(id, 0), u->after);
     close(ready[0]);
-    close(ready[1]);
     close(go[0]);
     close(go[1]);
     ck_assert_int_eq(t_rm(T_SEM, id), 0);
@@ -331,13 +332,14 @@ static pid_t undo_holder(int id, short op, int go[2])
     pid = fork();
     ck_assert_int_ne(pid, -1);
     if (pid == 0) {
+        close(go[1]);                   /* so that a test that dies frees it */
         if (semop(id, &sop, 1) == -1 || write(ready[1], "x", 1) != 1)
             _exit(1);
         _exit(read(go[0], &byte, 1) == 1 ? 0 : 2);
     }
+    close(ready[1]);                    /* a child that failed: EOF, not a hang */
     ck_assert_int_eq(read(ready[0], &byte, 1), 1);
     close(ready[0]);
-    close(ready[1]);
     return pid;
 }
 
