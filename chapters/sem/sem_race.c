@@ -193,6 +193,8 @@ int main(int argc, char *argv[])
         die("fork");
 
     if (b == 0) {                       /* B */
+        close(a_to_b[1]);               /* each keeps only its own ends, so */
+        close(b_to_a[0]);               /* that await() sees the other stop */
         await(a_to_b[0]);
         if (fix) {
             fixed_b(key);
@@ -209,6 +211,8 @@ int main(int argc, char *argv[])
     }
 
     /* A */
+    close(a_to_b[0]);
+    close(b_to_a[1]);
     if (fix)
         fixed_a(key);
     else

@@ -109,6 +109,7 @@ int main(int argc, char *argv[])
         _exit(0);                           // <2>
     }
     // end::holder[]
+    close(ready[1]);                    /* a holder that failed: EOF */
     if (read(ready[0], &byte, 1) != 1)
         fatal(errno == EINTR ? "interrupted" : "the holder could not take the semaphore");
     printf("holder (pid %ld) took it %s SEM_UNDO: value %d\n", (long)holder,
