@@ -343,6 +343,24 @@ static pid_t undo_holder(int id, short op, int go[2])
     return pid;
 }
 
+/* The undo at exit changes the value as a semop would, and wakes waiters. */
+START_TEST(undo_at_exit_wakes_a_waiter)
+{
+    unsigned short one = 1;
+    int id = new_set(1, &one), go[2];
+    struct sembuf take = { 0, -1, 0 };
+    pid_t holder = undo_holder(id, -1, go), waiter;     /* its undo: +1 */
+
+    waiter = child_semop(id, &take, 1);
+    until_waiting(id, 0, GETNCNT, 1);
+    ck_assert_int_eq(write(go[1], "x", 1), 1);
+    ck_assert_int_eq(reap(holder), 0);
+    ck_assert_int_eq(reap(waiter), 0);      /* it took what the undo gave back */
+    ck_assert_int_eq(getval(id, 0), 0);
+    ck_assert_int_eq(t_rm(T_SEM, id), 0);
+}
+END_TEST
+
 START_TEST(undo_clamps_at_zero)
 {
     unsigned short zero = 0;
@@ -1372,6 +1390,7 @@ static Suite *sem_suite(void)
     tcase_set_timeout(rules_tc, 60);
 
     tcase_add_loop_test(undo, undo_on_exit, 0, sizeof undo_rows / sizeof undo_rows[0]);
+    tcase_add_test(undo, undo_at_exit_wakes_a_waiter);
     tcase_add_test(undo, undo_clamps_at_zero);
     tcase_add_test(undo, undo_clamps_at_semvmx);
     tcase_add_loop_test(undo, setval_and_setall_clear_undo, 0, 2);
