@@ -23,7 +23,8 @@ enum { INIT_WAIT_MS = 5000 };   /* how long an opener waits for the creator */
 
 // tag::init[]
 /* The creator sets every value with one semop: semop stamps sem_otime, and a
- * set whose sem_otime is still 0 has not been initialised yet. */
+ * set whose sem_otime is still 0 has not been initialised yet. One semop
+ * carries at most SEMOPM (500) operations: a larger set fails with E2BIG. */
 static int init_values(int semid, int nsems, int value)
 {
     struct sembuf *ops = calloc(nsems, sizeof *ops);

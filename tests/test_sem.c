@@ -150,6 +150,7 @@ START_TEST(zero_op_waits_for_zero)
     ck_assert_int_eq(semop(id, &take1, 1), 0);
     ck_assert_int_eq(reap(pid), 0);                 /* 0: it returned */
     ck_assert_int_eq(getval(id, 0), 0);
+    ck_assert_int_eq(semctl(id, 0, GETPID), pid);   /* it changed nothing, yet */
     ck_assert_int_eq(t_rm(T_SEM, id), 0);
 }
 END_TEST
@@ -195,6 +196,29 @@ START_TEST(ops_apply_in_order)
     ck_assert_int_eq(semop_errno(id, give_take, 2), 0);
     ck_assert_int_eq(semop_errno(id, take_give, 2), EAGAIN);
     ck_assert_int_eq(getval(id, 0), 0);
+    ck_assert_int_eq(t_rm(T_SEM, id), 0);
+}
+END_TEST
+
+/* IPC_NOWAIT counts for its own operation: the first operation that cannot
+ * be done decides whether the call fails or waits. A waiter is counted once,
+ * on that operation's semaphore. */
+START_TEST(nowait_is_per_operation)
+{
+    int id = new_set(2, NULL);
+    struct sembuf nowait_first[2] = { { 0, -1, IPC_NOWAIT }, { 1, -1, 0 } };
+    struct sembuf nowait_second[2] = { { 0, -1, 0 }, { 1, -1, IPC_NOWAIT } };
+    struct sembuf give_both[2] = { { 0, +1, 0 }, { 1, +1, 0 } };
+    pid_t pid;
+
+    ck_assert_int_eq(semop_errno(id, nowait_first, 2), EAGAIN);
+    pid = child_semop(id, nowait_second, 2);        /* 0 cannot be done: waits */
+    until_waiting(id, 0, GETNCNT, 1);
+    ck_assert_int_eq(semctl(id, 1, GETNCNT), 0);    /* counted on 0 only */
+    ck_assert_int_eq(semop(id, give_both, 2), 0);
+    ck_assert_int_eq(reap(pid), 0);
+    ck_assert_int_eq(getval(id, 0), 0);
+    ck_assert_int_eq(getval(id, 1), 0);
     ck_assert_int_eq(t_rm(T_SEM, id), 0);
 }
 END_TEST
@@ -274,10 +298,12 @@ START_TEST(undo_on_exit)
     pid = fork();
     ck_assert_int_ne(pid, -1);
     if (pid == 0) {                     /* takes it, then exits when told */
+        close(go[1]);                   /* so that a test that dies frees it */
         if (semop(id, &take, 1) == -1 || write(ready[1], "x", 1) != 1)
             _exit(1);
         _exit(read(go[0], &byte, 1) == 1 ? 0 : 2);
     }
+    close(ready[1]);                    /* a child that failed: EOF, not a hang */
     ck_assert_int_eq(read(ready[0], &byte, 1), 1);
     ck_assert_int_eq(getval(id, 0), 0);             /* taken */
     if (u->killed)
@@ -287,7 +313,6 @@ START_TEST(undo_on_exit)
     ck_assert_int_eq(reap(pid), u->killed ? 128 + SIGKILL : 0);
     ck_assert_int_eq(getval(id, 0), u->after);
     close(ready[0]);
-    close(ready[1]);
     close(go[0]);
     close(go[1]);
     ck_assert_int_eq(t_rm(T_SEM, id), 0);
@@ -307,15 +332,34 @@ static pid_t undo_holder(int id, short op, int go[2])
     pid = fork();
     ck_assert_int_ne(pid, -1);
     if (pid == 0) {
+        close(go[1]);                   /* so that a test that dies frees it */
         if (semop(id, &sop, 1) == -1 || write(ready[1], "x", 1) != 1)
             _exit(1);
         _exit(read(go[0], &byte, 1) == 1 ? 0 : 2);
     }
+    close(ready[1]);                    /* a child that failed: EOF, not a hang */
     ck_assert_int_eq(read(ready[0], &byte, 1), 1);
     close(ready[0]);
-    close(ready[1]);
     return pid;
 }
+
+/* The undo at exit changes the value as a semop would, and wakes waiters. */
+START_TEST(undo_at_exit_wakes_a_waiter)
+{
+    unsigned short one = 1;
+    int id = new_set(1, &one), go[2];
+    struct sembuf take = { 0, -1, 0 };
+    pid_t holder = undo_holder(id, -1, go), waiter;     /* its undo: +1 */
+
+    waiter = child_semop(id, &take, 1);
+    until_waiting(id, 0, GETNCNT, 1);
+    ck_assert_int_eq(write(go[1], "x", 1), 1);
+    ck_assert_int_eq(reap(holder), 0);
+    ck_assert_int_eq(reap(waiter), 0);      /* it took what the undo gave back */
+    ck_assert_int_eq(getval(id, 0), 0);
+    ck_assert_int_eq(t_rm(T_SEM, id), 0);
+}
+END_TEST
 
 START_TEST(undo_clamps_at_zero)
 {
@@ -329,17 +373,37 @@ START_TEST(undo_clamps_at_zero)
     ck_assert_int_eq(write(go[1], "x", 1), 1);
     ck_assert_int_eq(reap(pid), 0);
     ck_assert_int_eq(getval(id, 0), 0);     /* 1 - 2, held at 0 (not skipped: 1) */
+    ck_assert_int_eq(semctl(id, 0, GETPID), pid);   /* the undo counts as its op */
     ck_assert_int_eq(t_rm(T_SEM, id), 0);
 }
 END_TEST
 
-START_TEST(setval_clears_undo)
+START_TEST(undo_clamps_at_semvmx)
 {
     unsigned short one = 1;
     int id = new_set(1, &one), go[2];
+    struct sembuf fill = { 0, SEMVMX, 0 };
     pid_t pid = undo_holder(id, -1, go);    /* its undo: +1 */
 
-    ck_assert_int_eq(semctl(id, 0, SETVAL, (union semun){ .val = 0 }), 0);
+    ck_assert_int_eq(semop(id, &fill, 1), 0);
+    ck_assert_int_eq(write(go[1], "x", 1), 1);
+    ck_assert_int_eq(reap(pid), 0);
+    ck_assert_int_eq(getval(id, 0), SEMVMX);    /* 32767 + 1, held at 32767 */
+    ck_assert_int_eq(t_rm(T_SEM, id), 0);
+}
+END_TEST
+
+/* _i 0: SETVAL, 1: SETALL */
+START_TEST(setval_and_setall_clear_undo)
+{
+    unsigned short one = 1, zero = 0;
+    int id = new_set(1, &one), go[2];
+    pid_t pid = undo_holder(id, -1, go);    /* its undo: +1 */
+
+    if (_i == 0)
+        ck_assert_int_eq(semctl(id, 0, SETVAL, (union semun){ .val = 0 }), 0);
+    else
+        ck_assert_int_eq(semctl(id, 0, SETALL, (union semun){ .array = &zero }), 0);
     ck_assert_int_eq(write(go[1], "x", 1), 1);
     ck_assert_int_eq(reap(pid), 0);
     ck_assert_int_eq(getval(id, 0), 0);     /* the +1 was forgotten */
@@ -447,8 +511,8 @@ START_TEST(setval_and_setall_wake_waiters)
 }
 END_TEST
 
-/* sem_otime is 0 until the first semop; SETVAL does not set it. This is
- * what the fix for the initialisation race waits on. */
+/* sem_otime is 0 until the first semop; SETVAL and SETALL do not set it.
+ * This is what the fix for the initialisation race waits on. */
 START_TEST(ipc_stat_otime_only_after_semop)
 {
     int id = new_set(2, NULL);
@@ -460,6 +524,7 @@ START_TEST(ipc_stat_otime_only_after_semop)
     ck_assert_int_eq(ds.sem_otime, 0);
     ck_assert_int_ne(ds.sem_ctime, 0);
     ck_assert_int_eq(semctl(id, 0, SETVAL, (union semun){ .val = 1 }), 0);
+    ck_assert_int_eq(semctl(id, 0, SETALL, (union semun){ .array = (unsigned short[]){ 1, 0 } }), 0);
     ck_assert_int_eq(semctl(id, 0, IPC_STAT, (union semun){ .buf = &ds }), 0);
     ck_assert_int_eq(ds.sem_otime, 0);
     ck_assert_int_eq(semop(id, &give, 1), 0);
@@ -724,6 +789,10 @@ static int alter_steps(void *arg)
 START_TEST(alter_needs_write_read_needs_read)
 {
     key_t key = t_key(1, NULL);
+
+#if defined(SEM_A) || defined(SEM_R)
+    ck_abort_msg("glibc defines SEM_A or SEM_R after all");
+#endif
 
     ck_assert_int_eq(t_unprivileged(alter_steps, &key), 0);
 }
@@ -1165,6 +1234,37 @@ START_TEST(sem_undo_stops_on_ctrl_c)
 }
 END_TEST
 
+/* Output piped into `head -1`: the reader goes after the first line. The
+ * demos ignore SIGPIPE, so a write that fails does not kill them before
+ * their clean-up: they end (exit 1 if a write failed), and the set is gone. */
+START_TEST(demos_clean_up_when_stdout_closes)
+{
+    char path[PATH_MAX], arg[PATH_MAX + 8];
+    key_t key = t_key(1, path);
+    struct bg b;
+    int set, status;
+
+    bg_start(&b, "sem_undo", "-t", "1", NULL);
+    ck_assert(bg_until(&b, "\n"));
+    set = number_after(b.out, "semaphore set ");
+    t_track(T_SEM, set);
+    close(b.fd);                        /* its last lines come a second later */
+    status = reap(b.pid);
+    ck_assert_msg(status == 0 || status == 1, "sem_undo: status %d", status);
+    ck_assert(!t_exists(T_SEM, set));
+
+    snprintf(arg, sizeof arg, "%s:1", path);
+    bg_start(&b, "sem_race", "-k", arg, NULL);
+    ck_assert(bg_until(&b, "\n"));
+    set = number_after(b.out, "-> set ");
+    t_track(T_SEM, set);
+    close(b.fd);
+    status = reap(b.pid);
+    ck_assert_msg(status == 0 || status == 1, "sem_race: status %d", status);
+    ck_assert_int_eq(semget(key, 0, 0), -1);    /* removed */
+}
+END_TEST
+
 START_TEST(sem_race_demo)
 {
     char path[PATH_MAX], arg[PATH_MAX + 8], hex[16];
@@ -1262,6 +1362,7 @@ static void add_program_tests(Suite *s)
     tcase_add_test(progs, sem_counter_stops_on_ctrl_c);
     tcase_add_loop_test(progs, sem_undo_demo, 0, sizeof undo_demos / sizeof undo_demos[0]);
     tcase_add_test(progs, sem_undo_stops_on_ctrl_c);
+    tcase_add_test(progs, demos_clean_up_when_stdout_closes);
     tcase_add_test(progs, sem_race_demo);
     tcase_add_test(progs, ipcs_lists_semaphore_arrays);
     tcase_set_timeout(progs, 120);
@@ -1283,13 +1384,16 @@ static Suite *sem_suite(void)
     tcase_add_test(rules_tc, zero_op_waits_for_zero);
     tcase_add_test(rules_tc, several_ops_all_or_nothing);
     tcase_add_test(rules_tc, ops_apply_in_order);
+    tcase_add_test(rules_tc, nowait_is_per_operation);
     tcase_add_test(rules_tc, removed_set_wakes_waiter_with_eidrm);
     tcase_add_test(rules_tc, handled_signal_interrupts_with_eintr);
     tcase_set_timeout(rules_tc, 60);
 
     tcase_add_loop_test(undo, undo_on_exit, 0, sizeof undo_rows / sizeof undo_rows[0]);
+    tcase_add_test(undo, undo_at_exit_wakes_a_waiter);
     tcase_add_test(undo, undo_clamps_at_zero);
-    tcase_add_test(undo, setval_clears_undo);
+    tcase_add_test(undo, undo_clamps_at_semvmx);
+    tcase_add_loop_test(undo, setval_and_setall_clear_undo, 0, 2);
     tcase_set_timeout(undo, 60);
 
     tcase_add_test(ctl, semctl_union_is_the_fourth_argument);

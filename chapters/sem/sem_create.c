@@ -62,7 +62,8 @@ int main(int argc, char *argv[])
     }
     if (argc - optind != 1)
         usage_error(argc - optind < 1 ? "missing NSEMS" : "too many arguments");
-    /* 0 and values above SEMMSL are the kernel's to refuse: EINVAL */
+    /* the kernel judges: 0 opens any existing set but makes none (EINVAL),
+     * nor does more than SEMMSL */
     nsems = parse_long("nsems", argv[optind], 0, INT_MAX);
     if (key_opt != 0)
         key = parse_key_option(key_opt, key_arg);

@@ -10,9 +10,12 @@
  *   ...u  SEM_UNDO: the kernel undoes this change when the process exits
  * All the OPs go into one semop call, which does all of them or none: it
  * waits until every one can be done at once. The program says when the call
- * would wait ("waiting") and when it returned ("done"). With -w it waits for
- * Enter (or Ctrl-C) before exiting, so that you can look at the set while it
- * holds what it took; SEM_UNDO changes are undone only when it exits.
+ * waits ("waiting") and when it returned ("done"). An n counts for its own
+ * OP only: the first OP that cannot be done decides, so a call mixing OPs
+ * with and without n may wait, and then it does so unannounced. With -w it
+ * waits for Enter (or Ctrl-C) before exiting, so that you can look at the
+ * set while it holds what it took; SEM_UNDO changes are undone only when it
+ * exits.
  * Ctrl-C while waiting interrupts semop (EINTR): nothing was done. A set
  * removed while we wait makes semop fail with EIDRM.
  *

@@ -186,12 +186,15 @@ int main(int argc, char *argv[])
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGHUP, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);           /* a closed stdout must not skip the clean-up */
     if (pipe(a_to_b) == -1 || pipe(b_to_a) == -1)
         die("pipe");
     if ((b = fork()) == -1)
         die("fork");
 
     if (b == 0) {                       /* B */
+        close(a_to_b[1]);               /* each keeps only its own ends, so */
+        close(b_to_a[0]);               /* that await() sees the other stop */
         await(a_to_b[0]);
         if (fix) {
             fixed_b(key);
@@ -201,13 +204,15 @@ int main(int argc, char *argv[])
         }
         if (take(IPC_NOWAIT)) {
             say("B: semop -1: B holds the lock, value %d\n", semctl(semid, 0, GETVAL));
-            exit(0);
+            _exit(0);                   /* A reports, and cleans up */
         }
         say("B: semop -1 IPC_NOWAIT -> EAGAIN: the lock is taken, B waits its turn\n");
-        exit(10);
+        _exit(10);
     }
 
     /* A */
+    close(a_to_b[0]);
+    close(b_to_a[1]);
     if (fix)
         fixed_a(key);
     else

@@ -6,7 +6,7 @@
  * sem_otime (the last semop, 0 if none yet) and sem_ctime (the last change
  * by semctl). Then, for each semaphore, four numbers the kernel keeps:
  *   semval   its value                                   (GETVAL)
- *   sempid   the process that last changed it            (GETPID)
+ *   sempid   the last process that operated on it        (GETPID)
  *   semncnt  how many processes wait for it to increase  (GETNCNT)
  *   semzcnt  how many processes wait for it to be 0      (GETZCNT)
  * GETALL reads every value in one call.
@@ -32,8 +32,8 @@
 static const char help[] =
     "usage: sem_stat SEMID\n"
     "Print the set's semid_ds (IPC_STAT) and, for each semaphore, its value,\n"
-    "the pid of the last process that changed it, and how many processes wait\n"
-    "for it to increase (semncnt) or to become 0 (semzcnt).\n";
+    "the pid of the last process that operated on it, and how many processes\n"
+    "wait for it to increase (semncnt) or to become 0 (semzcnt).\n";
 
 // tag::semun[]
 /* glibc does not define union semun (it defines _SEM_SEMUN_UNDEFINED to say

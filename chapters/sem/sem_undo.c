@@ -86,6 +86,7 @@ int main(int argc, char *argv[])
     sigaction(SIGINT, &sa, NULL);       /* Ctrl-C: clean up, then stop */
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGHUP, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);           /* a closed stdout must not skip the clean-up */
     if (semop(semid, &give, 1) == -1 || pipe(ready) == -1 || pipe(go) == -1)
         die("semop +1 / pipe");
     printf("semaphore set %d, value %d: free\n", semid, semctl(semid, 0, GETVAL));
@@ -108,6 +109,7 @@ int main(int argc, char *argv[])
         _exit(0);                           // <2>
     }
     // end::holder[]
+    close(ready[1]);                    /* a holder that failed: EOF */
     if (read(ready[0], &byte, 1) != 1)
         fatal(errno == EINTR ? "interrupted" : "the holder could not take the semaphore");
     printf("holder (pid %ld) took it %s SEM_UNDO: value %d\n", (long)holder,
