@@ -99,7 +99,6 @@ int main(int argc, char *argv[])
     sigaction(SIGINT, &sa, NULL);       /* the children inherit these */
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGHUP, &sa, NULL);
-    signal(SIGPIPE, SIG_IGN);           /* a closed stdout must not skip the clean-up */
     // tag::setup[]
     shmid = shmget(IPC_PRIVATE, sizeof *counter, IPC_CREAT | 0600);
     if (shmid == -1)

@@ -186,7 +186,6 @@ int main(int argc, char *argv[])
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGHUP, &sa, NULL);
-    signal(SIGPIPE, SIG_IGN);           /* a closed stdout must not skip the clean-up */
     if (pipe(a_to_b) == -1 || pipe(b_to_a) == -1)
         die("pipe");
     if ((b = fork()) == -1)

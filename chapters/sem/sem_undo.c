@@ -86,7 +86,6 @@ int main(int argc, char *argv[])
     sigaction(SIGINT, &sa, NULL);       /* Ctrl-C: clean up, then stop */
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGHUP, &sa, NULL);
-    signal(SIGPIPE, SIG_IGN);           /* a closed stdout must not skip the clean-up */
     if (semop(semid, &give, 1) == -1 || pipe(ready) == -1 || pipe(go) == -1)
         die("semop +1 / pipe");
     printf("semaphore set %d, value %d: free\n", semid, semctl(semid, 0, GETVAL));
