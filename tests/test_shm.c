@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/sem.h>
 #include <sys/shm.h>
 #include <sys/stat.h>
@@ -1138,20 +1139,42 @@ START_TEST(shm_rm_goes_on_after_a_failure)
 }
 END_TEST
 
+/* Where shm_attach says its segment landed, with the stack limit set to
+ * LIMIT: the limit picks the layout of the address space at exec. */
+static void attach_layout(struct t_run *r, rlim_t limit, unsigned long a[5])
+{
+    struct rlimit old, rl;
+    const char *s;
+
+    ck_assert_int_eq(getrlimit(RLIMIT_STACK, &old), 0);
+    rl = (struct rlimit){ .rlim_cur = limit, .rlim_max = old.rlim_max };
+    ck_assert_int_eq(setrlimit(RLIMIT_STACK, &rl), 0);
+    t_run(r, NULL, "chapters/shm/shm_attach", NULL);
+    ck_assert_int_eq(setrlimit(RLIMIT_STACK, &old), 0);
+    ck_assert_int_eq(r->status, 0);
+    ck_assert_str_eq(r->err, "");
+    ck_assert_ptr_nonnull(s = strstr(r->out, "code     0x"));
+    ck_assert_int_eq(sscanf(s, "code %lx main\nheap %lx malloc\nsegment %lx shmat(id, NULL, 0)\n"
+                               "stack %lx a local variable\nagain %lx",
+                            &a[0], &a[1], &a[2], &a[3], &a[4]), 5);
+}
+
 START_TEST(shm_attach_demo)
 {
-    unsigned long code, heap, seg, stack, again, asked, rnd, exact;
+    unsigned long a[5], code, heap, seg, stack, again, asked, rnd, exact;
+    struct rlimit rl;
     struct t_run r;
     const char *s;
 
-    t_run(&r, NULL, "chapters/shm/shm_attach", NULL);
-    ck_assert_int_eq(r.status, 0);
-    ck_assert_str_eq(r.err, "");
-    ck_assert_ptr_nonnull(s = strstr(r.out, "code     0x"));
-    ck_assert_int_eq(sscanf(s, "code %lx main\nheap %lx malloc\nsegment %lx shmat(id, NULL, 0)\n"
-                               "stack %lx a local variable\nagain %lx",
-                            &code, &heap, &seg, &stack, &again), 5);
-    ck_assert(heap < seg && seg < stack);   /* between the heap and the stack */
+    ck_assert_int_eq(getrlimit(RLIMIT_STACK, &rl), 0);
+    if (rl.rlim_max == RLIM_INFINITY) {     /* ulimit -s unlimited: the old layout */
+        attach_layout(&r, RLIM_INFINITY, a);
+        ck_assert_msg(a[2] < a[0], "segment %#lx not below the code %#lx", a[2], a[0]);
+    }
+    /* a stack limit, 8 MiB as by default (or the hard limit, if lower) */
+    attach_layout(&r, rl.rlim_max < 8 << 20 ? rl.rlim_max : 8 << 20, a);
+    code = a[0], heap = a[1], seg = a[2], stack = a[3], again = a[4];
+    ck_assert(code < heap && heap < seg && seg < stack);    /* between the heap and the stack */
     ck_assert_uint_ne(again, seg);
     ck_assert_ptr_nonnull(strstr(r.out, "reads \"written through the first\"\n"));
     ck_assert_ptr_nonnull(s = strstr(r.out, "shmat(id, 0x"));
