@@ -18,6 +18,7 @@
 #include <sys/sem.h>
 #include <sys/shm.h>
 #include <sys/stat.h>
+#include <sys/sysinfo.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -45,14 +46,14 @@ static char *attach(int id, int flags)
     return p;
 }
 
-/* A number read from /proc/sys/kernel/NAME. */
+/* A number read from /proc/sys/NAME ("kernel/shmmax"). */
 static unsigned long sysctl_value(const char *name)
 {
     char path[128];
     unsigned long v = 0;
     FILE *f;
 
-    snprintf(path, sizeof path, "/proc/sys/kernel/%s", name);
+    snprintf(path, sizeof path, "/proc/sys/%s", name);
     f = fopen(path, "r");
     ck_assert_msg(f != NULL, "%s: %s", path, strerror(errno));
     ck_assert_int_eq(fscanf(f, "%lu", &v), 1);
@@ -92,7 +93,7 @@ START_TEST(persists_after_creator_exits)
     pid_t pid;
     char *p;
 
-    if (sysctl_value("shm_rmid_forced") != 0)
+    if (sysctl_value("kernel/shm_rmid_forced") != 0)
         T_SKIP("kernel.shm_rmid_forced is 1 here: the kernel removes such segments");
     ck_assert_int_eq(pipe(fds), 0);
     pid = fork();
@@ -456,6 +457,40 @@ START_TEST(size_zero_opens_existing)
 }
 END_TEST
 
+/* ENOMEM is the kernel declining to promise the memory: shmget allocates no
+ * pages (they come when touched), but it accounts for them as the overcommit
+ * rules say (vm.overcommit_memory: 0, a heuristic that refuses more than RAM
+ * and swap together; 1, anything; 2, a strict limit), unless SHM_NORESERVE
+ * asks it not to (which mode 2 ignores). */
+START_TEST(enomem_when_memory_cannot_be_promised)
+{
+    unsigned long overcommit = sysctl_value("vm/overcommit_memory");
+    unsigned long long size;
+    struct sysinfo si;
+    int id;
+
+    ck_assert_int_eq(sysinfo(&si), 0);
+    size = 2ULL * (si.totalram + si.totalswap) * si.mem_unit;
+    if (overcommit == 1)
+        T_SKIP("vm.overcommit_memory is 1: the kernel promises any size");
+    if (size > sysctl_value("kernel/shmmax") || size / page_size() > sysctl_value("kernel/shmall") / 2)
+        T_SKIP("kernel.shmmax or kernel.shmall is set below twice the RAM and swap");
+    errno = 0;                          /* twice RAM and swap: refused */
+    ck_assert_int_eq(shmget(IPC_PRIVATE, size, IPC_CREAT | 0600), -1);
+    ck_assert_int_eq(errno, ENOMEM);
+    id = shmget(IPC_PRIVATE, size, IPC_CREAT | SHM_NORESERVE | 0600);
+    if (overcommit == 2) {              /* strict: SHM_NORESERVE changes nothing */
+        ck_assert_int_eq(id, -1);
+        ck_assert_int_eq(errno, ENOMEM);
+        return;
+    }
+    ck_assert_msg(id != -1, "shmget SHM_NORESERVE: %s", strerror(errno));
+    t_track(T_SHM, id);                 /* made, and no page of it allocated */
+    ck_assert_uint_eq(stat_of(id).shm_segsz, size);
+    ck_assert_int_eq(t_rm(T_SHM, id), 0);
+}
+END_TEST
+
 START_TEST(prototypes_take_size_t_and_void_pointers)
 {
     _Static_assert(__builtin_types_compatible_p(__typeof__(&shmget),
@@ -632,9 +667,9 @@ START_TEST(ipc_info_gives_limits_and_highest_index)
     top = id % 32768 > other % 32768 ? id % 32768 : other % 32768;
     highest = shmctl(0, IPC_INFO, (struct shmid_ds *)&lim);
     ck_assert_int_ge(highest, top);                 /* not 0: the highest index in use */
-    ck_assert_uint_eq(lim.shmmax, sysctl_value("shmmax"));
-    ck_assert_uint_eq(lim.shmmni, sysctl_value("shmmni"));
-    ck_assert_uint_eq(lim.shmall, sysctl_value("shmall"));
+    ck_assert_uint_eq(lim.shmmax, sysctl_value("kernel/shmmax"));
+    ck_assert_uint_eq(lim.shmmni, sysctl_value("kernel/shmmni"));
+    ck_assert_uint_eq(lim.shmall, sysctl_value("kernel/shmall"));
     ck_assert_uint_eq(lim.shmmin, 1);
     ck_assert_int_ge(shmctl(0, SHM_INFO, (struct shmid_ds *)&use), top);
     ck_assert_int_ge(use.used_ids, 2);
@@ -1100,9 +1135,9 @@ START_TEST(shm_stat_shows_shmid_ds)
     snprintf(expect, sizeof expect, "  cpid    %ld  (created it)\n  lpid    0  ", (long)getpid());
     ck_assert_msg(strstr(r.out, expect), "%s", r.out);
     ck_assert_ptr_nonnull(strstr(r.out, "  atime   never  (last shmat)\n"));
-    snprintf(expect, sizeof expect, "  shmmni  %lu segments\n", sysctl_value("shmmni"));
+    snprintf(expect, sizeof expect, "  shmmni  %lu segments\n", sysctl_value("kernel/shmmni"));
     ck_assert_msg(strstr(r.out, expect), "%s", r.out);
-    snprintf(expect, sizeof expect, "  shmmax  %lu bytes in one segment\n", sysctl_value("shmmax"));
+    snprintf(expect, sizeof expect, "  shmmax  %lu bytes in one segment\n", sysctl_value("kernel/shmmax"));
     ck_assert_msg(strstr(r.out, expect), "%s", r.out);
 
     p = attach(id, 0);                  /* removed while attached: "dest" */
@@ -1514,6 +1549,7 @@ static Suite *shm_suite(void)
     tcase_add_test(life, new_segment_is_zero_filled);
     tcase_add_test(life, segment_is_a_file_of_shmem);
     tcase_add_test(life, size_zero_opens_existing);
+    tcase_add_test(life, enomem_when_memory_cannot_be_promised);
     tcase_add_test(life, prototypes_take_size_t_and_void_pointers);
     tcase_add_test(life, posix_shm_lives_in_dev_shm);
 
