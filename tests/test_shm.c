@@ -510,6 +510,22 @@ START_TEST(prototypes_take_size_t_and_void_pointers)
 }
 END_TEST
 
+/* Seed 002's names for the permission bits: SHM_R and SHM_W, shifted right
+ * by 3 for the group and by 6 for others; and <sys/stat.h>'s S_IRUSR and
+ * S_IWUSR, in its "#define PERM S_IRUSR|S_IWUSR|IPC_CREAT". */
+START_TEST(permission_names_give_the_modes)
+{
+    int a = t_get(T_SHM, IPC_PRIVATE, IPC_CREAT | SHM_R | SHM_W | (SHM_R >> 3) | (SHM_W >> 6));
+    int b = t_get(T_SHM, IPC_PRIVATE, S_IRUSR | S_IWUSR | IPC_CREAT);
+
+    ck_assert(a != -1 && b != -1);
+    ck_assert_int_eq(stat_of(a).shm_perm.mode & 0777, 0642);
+    ck_assert_int_eq(stat_of(b).shm_perm.mode & 0777, 0600);
+    ck_assert_int_eq(t_rm(T_SHM, a), 0);
+    ck_assert_int_eq(t_rm(T_SHM, b), 0);
+}
+END_TEST
+
 /* --- attaching ----------------------------------------------------------------- */
 
 START_TEST(read_only_attach_write_faults)
@@ -1561,6 +1577,7 @@ static Suite *shm_suite(void)
     tcase_add_test(ds, times_and_pids);
     tcase_add_test(ds, ipc_info_gives_limits_and_highest_index);
 
+    tcase_add_test(perm, permission_names_give_the_modes);
     tcase_add_test(perm, mode_zero_refused_except_to_root);
     tcase_add_loop_test(perm, errno_cases, 0, count_rows(false));
     tcase_add_loop_test(perm, errno_cases_as_another_user, 0, count_rows(true));
