@@ -667,6 +667,13 @@ START_TEST(times_and_pids)
     ds = stat_of(id);
     ck_assert(ds.shm_ctime >= before && ds.shm_ctime <= time(NULL));
     ck_assert_int_eq(ds.shm_perm.mode & 0777, 0640);
+
+    /* ... and changes the owner, to any user; the creator keeps its rights */
+    ck_assert_int_eq(t_set(T_SHM, id, 65534, 65534, T_KEEP), 0);
+    ds = stat_of(id);
+    ck_assert_int_eq(ds.shm_perm.uid, 65534);
+    ck_assert_int_eq(ds.shm_perm.gid, 65534);
+    ck_assert_int_eq(ds.shm_perm.cuid, geteuid());
     ck_assert_int_eq(t_rm(T_SHM, id), 0);
 }
 END_TEST
