@@ -93,7 +93,7 @@ int main(int argc, char *argv[])
     a = shmat(id, NULL, 0);                                     // <1>
     if (a == (void *)-1)
         die("shmat");
-    strcpy(a, "written through the first");
+    snprintf(a, size, "written through the first");         /* within SIZE */
     show("code", (void *)(uintptr_t)main, "main");
     show("heap", heap, "malloc");
     show("segment", a, "shmat(id, NULL, 0)");
