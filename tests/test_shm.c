@@ -468,17 +468,22 @@ START_TEST(enomem_when_memory_cannot_be_promised)
     unsigned long overcommit = sysctl_value("vm/overcommit_memory");
     unsigned long long size;
     struct sysinfo si;
+    struct t_run r;
     int id;
 
     ck_assert_int_eq(sysinfo(&si), 0);
     size = 2ULL * (si.totalram + si.totalswap) * si.mem_unit;
     if (overcommit == 1)
         T_SKIP("vm.overcommit_memory is 1: the kernel promises any size");
-    if (size > sysctl_value("kernel/shmmax") || size / page_size() > sysctl_value("kernel/shmall") / 2)
-        T_SKIP("kernel.shmmax or kernel.shmall is set below twice the RAM and swap");
+    if ((unsigned long)LONG_MAX > sysctl_value("kernel/shmmax") ||
+        (unsigned long)(LONG_MAX / page_size()) > sysctl_value("kernel/shmall") / 2)
+        T_SKIP("kernel.shmmax or kernel.shmall is set below LONG_MAX bytes");
     errno = 0;                          /* twice RAM and swap: refused */
     ck_assert_int_eq(shmget(IPC_PRIVATE, size, IPC_CREAT | 0600), -1);
     ck_assert_int_eq(errno, ENOMEM);
+    t_run(&r, NULL, "chapters/shm/shm_create", "9223372036854775807", NULL);
+    ck_assert_int_eq(r.status, 1);      /* the book's example */
+    ck_assert_str_eq(r.err, "shm_create: shmget: ENOMEM: Cannot allocate memory\n");
     id = shmget(IPC_PRIVATE, size, IPC_CREAT | SHM_NORESERVE | 0600);
     if (overcommit == 2) {              /* strict: SHM_NORESERVE changes nothing */
         ck_assert_int_eq(id, -1);
