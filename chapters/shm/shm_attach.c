@@ -5,11 +5,12 @@
  * Makes a private segment and
  *   - attaches it where the kernel chooses (shmaddr NULL), and prints that
  *     address beside the program's code, its heap and its stack: the kernel
- *     puts segments with the shared libraries, between the heap and the stack;
+ *     puts segments with the shared libraries, between the heap and the stack
+ *     (with a stack limit; after ulimit -s unlimited, below the program);
  *   - attaches it a second time: one segment, two addresses, the same bytes;
  *   - asks for an address one byte past a multiple of SHMLBA: EINVAL;
  *   - asks again with SHM_RND: the address is rounded down to a multiple of
- *     SHMLBA (the page size on x86 and ARM; larger on some other machines);
+ *     SHMLBA (the page size on x86 and arm64; four pages on 32-bit ARM);
  *   - asks for an aligned address itself: that is where it lands.
  * It removes the segment before it exits.
  *
@@ -92,7 +93,7 @@ int main(int argc, char *argv[])
     a = shmat(id, NULL, 0);                                     // <1>
     if (a == (void *)-1)
         die("shmat");
-    strcpy(a, "written through the first");
+    snprintf(a, size, "written through the first");         /* within SIZE */
     show("code", (void *)(uintptr_t)main, "main");
     show("heap", heap, "malloc");
     show("segment", a, "shmat(id, NULL, 0)");

@@ -6,8 +6,9 @@
  * ftok(PATH, 1234), reached by another, unrelated program), takes the lock,
  * attaches the segment read-only, copies the last line stored, detaches and
  * gives the lock back; then prints the copy. It makes and removes nothing:
- * without a writer, or once the segment is removed, shmget fails with ENOENT. While the writer holds
- * the lock, the reader waits; Ctrl-C stops the wait.
+ * without a writer, or once the segment is removed, shmget fails with
+ * ENOENT. While the writer holds the lock, the reader waits; Ctrl-C stops
+ * the wait.
  *
  * $ ./shm_reader app.conf
  * message 1: good morning

@@ -9,7 +9,7 @@
  * SHM_DEST ("dest" in ipcs -m) once IPC_RMID has been called on a segment
  * still attached, SHM_LOCKED after SHM_LOCK. IPC_INFO gives the limits
  * (struct shminfo) and SHM_INFO what is in use (struct shm_info); both are
- * Linux's, as seed 000's sample uses them.
+ * Linux's own (seed 000's sample calls IPC_INFO).
  *
  * $ ./shm_stat 2392092
  * segment 2392092
