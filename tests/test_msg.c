@@ -1204,6 +1204,43 @@ START_TEST(server_stops_when_its_queue_is_removed)
 }
 END_TEST
 
+/* A type-1 message longer than a request (not from msg_client) is cut, not
+ * fatal: the server answers what fits and serves on. */
+START_TEST(server_cuts_an_oversized_request)
+{
+    struct proc server;
+    struct message m = { .mtype = 1 };
+    pid_t fake = 424242;                /* the "pid" the request carries */
+    int id = start_server(&server, (const char *[]){ NULL });
+    ssize_t n;
+
+    memcpy(m.mtext, &fake, sizeof fake);
+    memset(m.mtext + sizeof fake, 'a', 1000);
+    ck_assert_int_eq(msgsnd(id, &m, sizeof fake + 1000, 0), 0);
+    n = msgrcv(id, &m, sizeof m.mtext, fake, 0);   /* EIDRM if the server stopped */
+    ck_assert_msg(n == 256, "reply: %zd bytes (%s)", n, n == -1 ? strerror(errno) : "");
+    ck_assert(m.mtext[0] == 'A' && m.mtext[255] == 'A');
+    stop_server(&server, id, SIGINT, "stopped after 1 request; queue ");
+}
+END_TEST
+
+/* Its id cannot be written: one line, exit 1, and no queue left behind. */
+START_TEST(server_with_unwritable_stdout_removes_its_queue)
+{
+    char path[PATH_MAX], prog[PATH_MAX];
+    key_t key = t_key(1, path);
+    struct t_run r;
+
+    snprintf(prog, sizeof prog, "%s/chapters/msg/msg_server", t_top());
+    t_run(&r, NULL, "/bin/sh", "-c", "exec \"$0\" -k \"$1\" >/dev/full", prog, path, NULL);
+    ck_assert_int_eq(r.status, 1);
+    ck_assert_str_eq(r.err, "msg_server: write to stdout: ENOSPC: No space left on device\n");
+    errno = 0;
+    ck_assert_int_eq(msgget(key, 0), -1);
+    ck_assert_int_eq(errno, ENOENT);
+}
+END_TEST
+
 START_TEST(client_gives_up_without_server)
 {
     int id = new_queue(0600);
@@ -1307,6 +1344,8 @@ static Suite *msg_suite(void)
     tcase_add_loop_test(server, server_removes_its_queue_when_stopped, 0,
                         sizeof stop_signals / sizeof stop_signals[0]);
     tcase_add_test(server, server_stops_when_its_queue_is_removed);
+    tcase_add_test(server, server_cuts_an_oversized_request);
+    tcase_add_test(server, server_with_unwritable_stdout_removes_its_queue);
     tcase_add_test(server, client_gives_up_without_server);
     tcase_add_test(server, client_gets_eidrm_when_server_stops);
     tcase_set_timeout(server, 90);
