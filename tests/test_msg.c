@@ -836,6 +836,12 @@ END_TEST
 
 /* --- names and prototypes ------------------------------------------------------------------ */
 
+/* The seeds' struct msgid_ds: this file would not compile if <sys/msg.h>
+ * defined one. */
+struct msgid_ds {
+    char not_in_glibc;
+};
+
 START_TEST(prototypes_and_names)
 {
     _Static_assert(__builtin_types_compatible_p(__typeof__(&msgsnd),
@@ -847,6 +853,7 @@ START_TEST(prototypes_and_names)
     _Static_assert(__builtin_types_compatible_p(__typeof__(&msgctl),
                                                 int (*)(int, int, struct msqid_ds *)),
                    "int msgctl(int, int, struct msqid_ds *)");
+    _Static_assert(sizeof(struct msgid_ds) == 1, "struct msgid_ds is ours, not glibc's");
     static const char *const real[] = { "msgget", "msgsnd", "msgrcv", "msgctl" };
     static const char *const seed[] = { "msqget", "msqsnd", "msqrcv", "msqctl" };
 
