@@ -46,8 +46,8 @@ static int send_text(int id, long type, const char *text, int flags)
     return msgsnd(id, &m, strlen(text), flags);
 }
 
-/* Receive with IPC_NOWAIT and the given flags; the text (NUL-terminated)
- * goes to TEXT, or errno's name-free number as "errno N". */
+/* msgrcv with room for MAX bytes: the text, NUL-terminated, to TEXT (which
+ * has room for MAX + 1), its type to *TYPE if not NULL; returns msgrcv's. */
 static ssize_t recv_text(int id, long msgtyp, int flags, size_t max, char *text, long *type)
 {
     static struct message m;
@@ -200,7 +200,7 @@ START_TEST(fifo_within_a_type)
     ck_assert_int_eq(send_text(id, 1, "c1", 0), 0);
     ck_assert_int_eq(send_text(id, 2, "d2", 0), 0);
     for (int i = 0; i < 4; i++) {       /* type 1 twice, then type 2 twice */
-        ck_assert_int_eq(recv_text(id, i < 2 ? 1 : 2, IPC_NOWAIT, 64, text, NULL), 2);
+        ck_assert_int_eq(recv_text(id, i < 2 ? 1 : 2, IPC_NOWAIT, 63, text, NULL), 2);
         ck_assert_str_eq(text, order[i]);
     }
     ck_assert_int_eq(t_rm(T_MSG, id), 0);
@@ -241,7 +241,7 @@ START_TEST(receive_selection)
     for (size_t i = 0; i < sizeof queued / sizeof queued[0]; i++)
         ck_assert_int_eq(send_text(id, queued[i].type, queued[i].text, 0), 0);
     errno = 0;
-    n = recv_text(id, s->msgtyp, IPC_NOWAIT | s->flags, 64, text, NULL);
+    n = recv_text(id, s->msgtyp, IPC_NOWAIT | s->flags, 63, text, NULL);
     if (s->text == NULL) {
         ck_assert_int_eq(n, -1);
         ck_assert_int_eq(errno, ENOMSG);
@@ -262,9 +262,9 @@ START_TEST(messages_keep_their_boundaries)
     ck_assert_int_eq(send_text(id, 1, "", 0), 0);        /* an empty message is one too */
     ck_assert_int_eq(send_text(id, 1, "cde", 0), 0);
     ck_assert_int_eq(stat_of(id).msg_qnum, 3);
-    ck_assert_int_eq(recv_text(id, 0, IPC_NOWAIT, 64, text, NULL), 2);
-    ck_assert_int_eq(recv_text(id, 0, IPC_NOWAIT, 64, text, NULL), 0);
-    ck_assert_int_eq(recv_text(id, 0, IPC_NOWAIT, 64, text, NULL), 3);
+    ck_assert_int_eq(recv_text(id, 0, IPC_NOWAIT, 63, text, NULL), 2);
+    ck_assert_int_eq(recv_text(id, 0, IPC_NOWAIT, 63, text, NULL), 0);
+    ck_assert_int_eq(recv_text(id, 0, IPC_NOWAIT, 63, text, NULL), 3);
     /* a pipe, by contrast, gives back all it holds in one read */
     ck_assert_int_eq(pipe(fds), 0);
     ck_assert_int_eq(write(fds[1], "ab", 2), 2);
@@ -294,7 +294,7 @@ START_TEST(several_writers_and_readers)
             int rec[2];
 
             for (k = 0; k < WRITERS * EACH / READERS; k++) {
-                if (recv_text(id, 0, 0, 64, text, NULL) == -1 ||
+                if (recv_text(id, 0, 0, 63, text, NULL) == -1 ||
                     sscanf(text, "%d:%d", &rec[0], &rec[1]) != 2)
                     _exit(1);
                 rec[0] = rec[0] * 1000 + r;             /* who sent, who got */
@@ -355,7 +355,7 @@ START_TEST(messages_outlive_their_writers)
         char expect[8];
 
         snprintf(expect, sizeof expect, "w%d", w);
-        ck_assert_int_eq(recv_text(id, 0, IPC_NOWAIT, 64, text, NULL), 2);
+        ck_assert_int_eq(recv_text(id, 0, IPC_NOWAIT, 63, text, NULL), 2);
         ck_assert_str_eq(text, expect);
     }
     signal(SIGPIPE, SIG_IGN);
@@ -463,9 +463,9 @@ START_TEST(full_queue_blocks_or_eagain)
         _exit(send_text(id, 2, "9", 0) == 0 ? 0 : errno);
     ck_assert_msg(blocked_in(pid, SYS_msgsnd), "the sender did not wait");
     ck_assert_int_eq(stat_of(id).msg_qnum, 1);
-    ck_assert_int_eq(recv_text(id, 1, IPC_NOWAIT, 64, text, NULL), 8);  /* room */
+    ck_assert_int_eq(recv_text(id, 1, IPC_NOWAIT, 63, text, NULL), 8);  /* room */
     ck_assert_int_eq(exit_code(pid), 0);
-    ck_assert_int_eq(recv_text(id, 0, IPC_NOWAIT, 64, text, NULL), 1);
+    ck_assert_int_eq(recv_text(id, 0, IPC_NOWAIT, 63, text, NULL), 1);
     ck_assert_str_eq(text, "9");
     ck_assert_int_eq(t_rm(T_MSG, id), 0);
 }
@@ -495,11 +495,11 @@ START_TEST(empty_queue_enomsg_or_waits)
     pid_t pid;
 
     errno = 0;
-    ck_assert_int_eq(recv_text(id, 0, IPC_NOWAIT, 64, text, NULL), -1);
+    ck_assert_int_eq(recv_text(id, 0, IPC_NOWAIT, 63, text, NULL), -1);
     ck_assert_int_eq(errno, ENOMSG);
     pid = fork();
     if (pid == 0)
-        _exit(recv_text(id, 0, 0, 64, text, NULL) == 2 && strcmp(text, "hi") == 0 ? 0 : 1);
+        _exit(recv_text(id, 0, 0, 63, text, NULL) == 2 && strcmp(text, "hi") == 0 ? 0 : 1);
     ck_assert_msg(blocked_in(pid, SYS_msgrcv), "the receiver did not wait");
     ck_assert_int_eq(send_text(id, 1, "hi", 0), 0);
     ck_assert_int_eq(exit_code(pid), 0);
@@ -520,7 +520,7 @@ static pid_t start_waiter(int id, int which)
     pid = fork();
     ck_assert_int_ne(pid, -1);
     if (pid == 0) {
-        int rc = which == 0 ? send_text(id, 1, "y", 0) : (int)recv_text(id, 0, 0, 64, text, NULL);
+        int rc = which == 0 ? send_text(id, 1, "y", 0) : (int)recv_text(id, 0, 0, 63, text, NULL);
 
         _exit(rc == -1 ? errno : 0);
     }
@@ -588,7 +588,7 @@ START_TEST(counters_follow_send_and_receive)
     ck_assert_int_eq(ds.msg_rtime, 0);
 
     if ((receiver = fork()) == 0)
-        _exit(recv_text(id, 0, IPC_NOWAIT, 64, text, NULL) == 5 ? 0 : 1);
+        _exit(recv_text(id, 0, IPC_NOWAIT, 63, text, NULL) == 5 ? 0 : 1);
     ck_assert_int_eq(exit_code(receiver), 0);
     ds = stat_of(id);
     ck_assert_int_eq(ds.msg_qnum, 1);
