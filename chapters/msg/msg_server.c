@@ -13,7 +13,9 @@
  * then, so that a client still waiting gets EIDRM instead of waiting forever.
  * It never waits to answer: a reply that does not fit in a full queue is
  * dropped with a warning (its client times out), because a server blocked
- * on a queue full of requests would wait for itself.
+ * on a queue full of requests would wait for itself. A request longer than
+ * struct request (msg_client sends none) is cut by MSG_NOERROR: refused with
+ * E2BIG, it would stop the server.
  *
  * $ ./msg_server -v -k app.conf &
  * 1389887497
@@ -117,11 +119,11 @@ int main(int argc, char *argv[])
     atexit(remove_queue);
     printf("%d\n", id);
     if (fflush(stdout) == EOF)          /* the clients may be waiting for it */
-        die("write to stdout");
+        exit(EXIT_CALL_FAILED);         /* next_option() has it reported at exit */
 
     // tag::serve[]
     while (!stop) {
-        ssize_t n = sysv_msgrcv(id, NULL, &req, sizeof req, REQUEST, 0);  // <1>
+        ssize_t n = sysv_msgrcv(id, NULL, &req, sizeof req, REQUEST, MSG_NOERROR);  // <1>
         size_t len;
 
         if (n == -1 && errno == EINTR)
