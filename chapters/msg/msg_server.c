@@ -112,7 +112,6 @@ int main(int argc, char *argv[])
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGHUP, &sa, NULL);
     sigaction(SIGALRM, &alarm_sa, NULL);
-    signal(SIGPIPE, SIG_IGN);           /* a closed stdout must not kill it holding the queue */
     if ((id = msgget(key, IPC_CREAT | IPC_EXCL | 0600)) == -1)
         die("msgget");                  /* EEXIST: the key has a queue: another server? */
     msqid = id;
