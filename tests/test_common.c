@@ -410,6 +410,40 @@ START_TEST(every_program_follows_the_conventions)
 }
 END_TEST
 
+/* A creator whose id cannot be written (a full disk) removes the object when
+ * it surely made it (IPC_EXCL here; IPC_PRIVATE likewise), and leaves one it
+ * may only have opened: that one is found again by its key. */
+START_TEST(creators_remove_what_they_cannot_report_each_kind)
+{
+    static const char *const creator[3][2] = {
+        { "shm_create", "4096" }, { "sem_create", "1" }, { "msg_create", "" },
+    };
+    const char *name = creator[_i][0], *arg = creator[_i][1];
+    char path[PATH_MAX], command[2 * PATH_MAX + 64], expect[128];
+    key_t key = t_key(1, path);
+    struct t_run r;
+    int id;
+
+    snprintf(expect, sizeof expect, "%s: write to stdout: ENOSPC: No space left on device\n",
+             name);
+    for (int excl = 1; excl >= 0; excl--) {
+        snprintf(command, sizeof command, "%s/chapters/%s/%s %s -k %s %s >/dev/full", t_top(),
+                 t_kind_name[_i], name, excl ? "-x" : "", path, arg);
+        t_run(&r, NULL, "/bin/sh", "-c", command, NULL);
+        ck_assert_msg(r.status == 1, "%s: status %d", command, r.status);
+        ck_assert_str_eq(r.err, expect);
+        id = t_get(_i, key, 0);
+        if (excl) {
+            ck_assert_int_eq(id, -1);
+            ck_assert_int_eq(errno, ENOENT);
+        } else {
+            ck_assert_int_ne(id, -1);           /* it stays */
+            ck_assert_int_eq(t_rm(_i, id), 0);
+        }
+    }
+}
+END_TEST
+
 static Suite *common_suite(void)
 {
     Suite *s = suite_create("common");
@@ -427,6 +461,7 @@ static Suite *common_suite(void)
     tcase_add_test(lib, sysv_sem_lock_given_back_when_holder_exits);
     tcase_add_test(lib, sysv_sem_wrappers_report_failures);
     tcase_add_test(progs, every_program_follows_the_conventions);
+    tcase_add_loop_test(progs, creators_remove_what_they_cannot_report_each_kind, T_SHM, T_MSG + 1);
     tcase_set_timeout(progs, 60);
     suite_add_tcase(s, helper);
     suite_add_tcase(s, lib);

@@ -63,5 +63,10 @@ int main(int argc, char *argv[])
         die("msgget");
     printf("%d\n", msqid);                      // <2>
     // end::create[]
+    /* The id could not be handed over (a full disk, say). A queue this run
+     * surely made, private or under IPC_EXCL, would be left to nobody:
+     * remove it. The failed write is reported at exit, with status 1. */
+    if (fflush(stdout) == EOF && (key == IPC_PRIVATE || flags & IPC_EXCL))
+        msgctl(msqid, IPC_RMID, NULL);
     return EXIT_SUCCESS;
 }

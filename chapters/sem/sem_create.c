@@ -74,5 +74,10 @@ int main(int argc, char *argv[])
         die("semget");
     printf("%d\n", semid);                                  // <2>
     // end::semget[]
+    /* The id could not be handed over (a full disk, say). A set this run
+     * surely made, private or under IPC_EXCL, would be left to nobody:
+     * remove it. The failed write is reported at exit, with status 1. */
+    if (fflush(stdout) == EOF && (key == IPC_PRIVATE || flags & IPC_EXCL))
+        semctl(semid, 0, IPC_RMID);
     return EXIT_SUCCESS;
 }
