@@ -919,48 +919,6 @@ START_TEST(sysv_msgsnd_and_msgrcv_carry_type_and_bytes)
 }
 END_TEST
 
-static void call_failing_msg_wrappers(void)
-{
-    char missing[PATH_MAX + 16], data[8];
-    int id = t_get(T_MSG, IPC_PRIVATE, IPC_CREAT | 0600);
-    struct msqid_ds ds;
-
-    snprintf(missing, sizeof missing, "%s/no-such-file", t_rundir());
-    if (sysv_msgget(missing, 0, 0600) != -1 || errno != ENOENT)
-        exit(3);
-    if (sysv_msgsnd(-1, 1, "x", 1, 0) != -1 || errno != EINVAL)
-        exit(4);
-    if (sysv_msgrcv(-1, NULL, data, sizeof data, 0, 0) != -1 || errno != EINVAL)
-        exit(5);
-    /* what the caller expects is not reported: ENOMSG, EAGAIN under IPC_NOWAIT */
-    if (id == -1 || sysv_msgrcv(id, NULL, data, sizeof data, 0, IPC_NOWAIT) != -1 ||
-        errno != ENOMSG)
-        exit(6);
-    if (msgctl(id, IPC_STAT, &ds) == -1 || (ds.msg_qbytes = 1, msgctl(id, IPC_SET, &ds)) == -1 ||
-        sysv_msgsnd(id, 1, "x", 1, 0) == -1 ||
-        sysv_msgsnd(id, 1, "y", 1, IPC_NOWAIT) != -1 || errno != EAGAIN)
-        exit(7);
-    if (sysv_msgrm(id) == -1 || sysv_msgrm(-1) != -1 || errno != EINVAL)
-        exit(8);
-    exit(0);
-}
-
-START_TEST(sysv_msg_wrappers_report_failures)
-{
-    struct t_captured c;
-    char expect[PATH_MAX + 256];
-
-    t_capture(&c, call_failing_msg_wrappers);
-    ck_assert_int_eq(c.status, 0);
-    snprintf(expect, sizeof expect,
-             "test_msg: ftok %s/no-such-file: ENOENT: No such file or directory\n"
-             "test_msg: msgsnd -1: EINVAL: Invalid argument\n"
-             "test_msg: msgrcv -1: EINVAL: Invalid argument\n"
-             "test_msg: msgctl IPC_RMID -1: EINVAL: Invalid argument\n", t_rundir());
-    ck_assert_str_eq(c.text, expect);
-}
-END_TEST
-
 /* --- the programs --------------------------------------------------------------------------- */
 
 static const struct t_bad_line bad_lines[] = {
@@ -1341,7 +1299,6 @@ static Suite *msg_suite(void)
 
     tcase_add_test(lib, sysv_msgget_creates_then_opens);
     tcase_add_test(lib, sysv_msgsnd_and_msgrcv_carry_type_and_bytes);
-    tcase_add_test(lib, sysv_msg_wrappers_report_failures);
 
     tcase_add_loop_test(progs, bad_command_lines, 0, sizeof bad_lines / sizeof bad_lines[0]);
     tcase_add_test(progs, programs_round_trip);
