@@ -131,7 +131,7 @@ book/build/index.html: $(wildcard book/*.adoc) $(wildcard chapters/*/*.c) \
 	    && rm -f $(tmp).log && mv -f $(tmp) $@ || { rm -f $(tmp) $(tmp).log; exit 1; }
 
 # --- setting up ---------------------------------------------------------------
-DEB_PACKAGES := gcc libc6-dev make pkg-config check asciidoctor ruby-rouge
+DEB_PACKAGES := gcc libc6-dev make pkg-config check asciidoctor ruby-rouge perl
 
 deps:
 	@command -v dpkg-query >/dev/null || { \

@@ -7,12 +7,18 @@
 #include <ftw.h>
 #include <glob.h>
 #include <grp.h>
+#include <mntent.h>
+#include <mqueue.h>
 #include <poll.h>
+#include <sched.h>
+#include <semaphore.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/msg.h>
 #include <sys/sem.h>
 #include <sys/shm.h>
@@ -168,6 +174,40 @@ key_t t_key(int id, char path[PATH_MAX])
     }
     ck_abort_msg("no unused key found after 100 files");
     return -1;
+}
+
+void t_posix_name(char name[64])
+{
+    static int counter;
+
+    snprintf(name, 64, "/ipclab-%s-%ld-%d", program_invocation_short_name, (long)getpid(),
+             ++counter);
+    append(registry_fd, "name %s\n", name);
+}
+
+const char *t_mqueue_dir(void)
+{
+    static char dir[PATH_MAX];
+    struct mntent *m;
+    FILE *f = setmntent("/proc/self/mounts", "r");
+
+    dir[0] = '\0';
+    while (f != NULL && dir[0] == '\0' && (m = getmntent(f)) != NULL)
+        if (strcmp(m->mnt_type, "mqueue") == 0)
+            snprintf(dir, sizeof dir, "%s", m->mnt_dir);
+    if (f != NULL)
+        endmntent(f);
+    if (dir[0] != '\0')
+        return dir;
+    if (!t_root() || unshare(CLONE_NEWNS) == -1)
+        return NULL;
+    /* private: the mount must not propagate back to the machine's namespace */
+    ck_assert_int_eq(mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL), 0);
+    snprintf(dir, sizeof dir, "%s/mqueue-%ld", rundir, (long)getpid());
+    ck_assert_int_eq(mkdir(dir, 0755), 0);
+    if (mount("mqueue", dir, "mqueue", 0, NULL) == -1)
+        return NULL;
+    return dir;
 }
 
 /* --- objects ------------------------------------------------------------------- */
@@ -551,6 +591,39 @@ static int sweep(enum t_kind kind)
     return s.n;
 }
 
+/* The POSIX names the run gave out that still name something. */
+static int sweep_names(void)
+{
+    static const struct {
+        const char *what;
+        int (*unlink)(const char *);
+    } kinds[] = {
+        { "shared memory object", shm_unlink },
+        { "semaphore", sem_unlink },
+        { "message queue", mq_unlink },
+    };
+    char path[PATH_MAX], line[128], name[64];
+    int leaks = 0;
+    FILE *f;
+
+    rundir_path(path, "registry");
+    if ((f = fopen(path, "r")) == NULL)
+        return 0;
+    while (fgets(line, sizeof line, f) != NULL) {
+        if (sscanf(line, "name %63s", name) != 1)
+            continue;
+        for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
+            if (kinds[k].unlink(name) == 0) {
+                printf("LEAK: %s %s was left behind by the tests; removed it\n",
+                       kinds[k].what, name);
+                leaks++;
+            }
+        }
+    }
+    fclose(f);
+    return leaks;
+}
+
 static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
     (void)st; (void)flag; (void)ftw;
@@ -675,6 +748,7 @@ int t_main(Suite *(*make_suite)(void))
     report_skips();
     for (int k = T_SHM; k <= T_MSG; k++)
         leaks += sweep(k);
+    leaks += sweep_names();
     nftw(rundir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
     fflush(stdout);
     return status == 0 && leaks == 0 ? 0 : 1;

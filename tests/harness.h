@@ -4,7 +4,8 @@
  *    every System V object the run made (t_get, t_track) or
  *    that has one of its keys (t_key) is removed, and a leftover fails the run,
  *    even when a test crashed or the run was interrupted.
- *  - keys unique to the run: ftok on a fresh file in the run's own directory.
+ *  - keys unique to the run: ftok on a fresh file in the run's own directory;
+ *    POSIX names unique to the run, swept the same way (t_posix_name).
  *  - one interface to the three kinds of object, for tests that hold for all.
  *  - t_run(): run a program of the lab, capture stdout, stderr and status.
  *  - t_play_sessions(): play a chapter's sample sessions as the book does.
@@ -34,6 +35,19 @@ key_t t_key(int id, char path[PATH_MAX]);
 const char *t_rundir(void);
 /* The top of the source tree, where the programs are. */
 const char *t_top(void);
+
+/* A POSIX IPC name unique to the run, "/ipclab-SUITE-PID-N", written to NAME
+ * and recorded for the leak guard: after the run, a shared memory object, a
+ * named semaphore or a message queue still under that name is removed, and
+ * fails the run. */
+void t_posix_name(char name[64]);
+
+/* Where the queues of POSIX message queues are listed: the mount point of an
+ * mqueue filesystem (usually /dev/mqueue). Where none is mounted and we are
+ * root, the test process mounts one in the run's directory, in a mount
+ * namespace of its own (it and its children see it; nobody else does).
+ * NULL if neither: the caller skips. */
+const char *t_mqueue_dir(void);
 
 /* --- the three kinds of object --------------------------------------------- */
 enum t_kind { T_SHM, T_SEM, T_MSG };
