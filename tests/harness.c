@@ -40,6 +40,7 @@ static const char *const proc_file[3] = {
  * nobody else can write to the files (the sweep trusts what they say). */
 static char rundir[1024];
 static int registry_fd = -1, skips_fd = -1;
+static bool in_private_ipc;              /* nothing made here can outlive it */
 
 const char *t_rundir(void)
 {
@@ -167,7 +168,8 @@ key_t t_key(int id, char path[PATH_MAX])
             used = used || each_object(k, has_key, &key);
         if (used)
             continue;
-        append(registry_fd, "key %d\n", (int)key);
+        if (!in_private_ipc)
+            append(registry_fd, "key %d\n", (int)key);
         if (path != NULL)
             snprintf(path, PATH_MAX, "%s", file);
         return key;
@@ -192,7 +194,7 @@ const char *t_mqueue_dir(void)
     FILE *f = setmntent("/proc/self/mounts", "r");
 
     dir[0] = '\0';
-    while (f != NULL && dir[0] == '\0' && (m = getmntent(f)) != NULL)
+    while (f != NULL && (m = getmntent(f)) != NULL)    /* the last one mounted */
         if (strcmp(m->mnt_type, "mqueue") == 0)
             snprintf(dir, sizeof dir, "%s", m->mnt_dir);
     if (f != NULL)
@@ -220,7 +222,8 @@ union semun {                           /* the caller defines it: see semctl(2) 
 
 void t_track(enum t_kind kind, int id)
 {
-    append(registry_fd, "obj %d %d\n", (int)kind, id);
+    if (!in_private_ipc)
+        append(registry_fd, "obj %d %d\n", (int)kind, id);
 }
 
 int t_get(enum t_kind kind, key_t key, int flags)
@@ -441,6 +444,77 @@ int t_lines(const char *text)
     for (; *text; text++)
         n += *text == '\n';
     return n;
+}
+
+/* --- a namespace of our own ----------------------------------------------------- */
+
+bool t_write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+
+    if (f == NULL)
+        return false;
+    fputs(text, f);
+    return fclose(f) == 0;
+}
+
+/* Root unshares at once; another user first makes a user namespace in which
+ * it is root, which owns the new IPC namespace and so may set its limits. */
+static bool enter_private_ipc(void)
+{
+    const int flags = CLONE_NEWIPC | CLONE_NEWNS;
+    const uid_t uid = geteuid();        /* unmapped (65534) after CLONE_NEWUSER */
+    const gid_t gid = getegid();
+    char map[64], dir[PATH_MAX];
+    struct stat st;
+
+    if (unshare(flags) == -1) {
+        if (unshare(CLONE_NEWUSER | flags) == -1)
+            return false;
+        snprintf(map, sizeof map, "0 %u 1\n", (unsigned int)uid);
+        if (!t_write_file("/proc/self/uid_map", map))
+            return false;
+        t_write_file("/proc/self/setgroups", "deny\n");
+        snprintf(map, sizeof map, "0 %u 1\n", (unsigned int)gid);
+        if (!t_write_file("/proc/self/gid_map", map))
+            return false;
+    }
+    if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == -1 ||
+        mount("tmpfs", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777") == -1)
+        return false;
+    if (stat("/dev/mqueue", &st) == 0 && S_ISDIR(st.st_mode)) {
+        snprintf(dir, sizeof dir, "/dev/mqueue");
+    } else {
+        snprintf(dir, sizeof dir, "%s/mqueue-%ld", rundir, (long)getpid());
+        if (mkdir(dir, 0755) == -1)
+            return false;
+    }
+    return mount("mqueue", dir, "mqueue", 0, NULL) == 0;
+}
+
+int t_private_ipc(int (*fn)(void *), void *arg)
+{
+    int ready[2], status;
+    char byte;
+    bool ok;
+    pid_t pid;
+
+    ck_assert_int_eq(pipe(ready), 0);
+    ck_assert((pid = fork()) != -1);
+    if (pid == 0) {
+        close(ready[0]);
+        if (!enter_private_ipc())
+            _exit(1);
+        in_private_ipc = true;
+        ck_assert_int_eq(write(ready[1], "y", 1), 1);
+        close(ready[1]);
+        _exit(fn(arg));
+    }
+    close(ready[1]);
+    ok = read(ready[0], &byte, 1) == 1;
+    close(ready[0]);
+    status = wait_status(pid);
+    return ok ? status : -1;
 }
 
 /* --- users ------------------------------------------------------------------------- */

@@ -118,6 +118,20 @@ struct t_session {
  * row in EXPECT (N rows), so that a new session cannot go untested. */
 void t_play_sessions(const char *chapter, const struct t_session *expect, size_t n);
 
+/* --- a namespace of our own -------------------------------------------------- */
+/* Run FN(ARG) in a child with an IPC namespace of its own (no System V object,
+ * message queue or kernel.shm/msg/sem setting shared with anyone), an empty
+ * /dev/shm of its own and an mqueue filesystem of its own (t_mqueue_dir finds
+ * it). Root enters it at once; another user inside a new user namespace in
+ * which it is root. What FN makes there goes when the child ends, so none of
+ * it is recorded for the leak guard. Returns FN's return value (0 when all
+ * held, else the number of the step that failed), 128 + signal, or -1 if no
+ * such namespace can be made here: the caller skips with T_NO_NAMESPACE. */
+int t_private_ipc(int (*fn)(void *), void *arg);
+#define T_NO_NAMESPACE "cannot make an IPC namespace: not root, and user namespaces are off"
+/* Write TEXT to PATH (a setting: /proc/sys/kernel/msgmnb); false on failure. */
+bool t_write_file(const char *path, const char *text);
+
 /* --- users ------------------------------------------------------------------ */
 bool t_root(void);
 /* The uid and gid t_unprivileged() runs as: nobody (65534) when we are root,

@@ -207,70 +207,20 @@ START_TEST(rmid_while_attached_dest)
 }
 END_TEST
 
-/* --- an IPC namespace of our own ------------------------------------------------------- */
+/* --- an IPC namespace of our own (t_private_ipc) ------------------------------------- */
 
-static bool write_file(const char *path, const char *text)
-{
-    FILE *f = fopen(path, "w");
-
-    if (f == NULL)
-        return false;
-    fputs(text, f);
-    return fclose(f) == 0;
-}
-
-/* Limits and sysctls of System V IPC belong to the IPC namespace. Enter a new
- * one (in a child: its objects go with it when it exits): as root at once,
- * otherwise inside a new user namespace in which we are root. */
-static bool own_ipc_namespace(void)
-{
-    char map[64];
-    uid_t uid = geteuid();
-    gid_t gid = getegid();
-
-    if (unshare(CLONE_NEWIPC) == 0)
-        return true;
-    if (unshare(CLONE_NEWUSER | CLONE_NEWIPC) == -1)
-        return false;
-    snprintf(map, sizeof map, "0 %u 1\n", (unsigned int)uid);
-    if (!write_file("/proc/self/uid_map", map))
-        return false;
-    write_file("/proc/self/setgroups", "deny\n");
-    snprintf(map, sizeof map, "0 %u 1\n", (unsigned int)gid);
-    return write_file("/proc/self/gid_map", map);
-}
-
-enum { NO_NAMESPACE = 100 };
-
-/* Run STEPS in a child, in a namespace of its own: STEPS returns 0, or the
- * number of the step that failed. False if no namespace can be made here. */
-static bool in_own_namespace(int (*steps)(void))
-{
-    pid_t pid = fork();
-    int status;
-
-    ck_assert(pid != -1);
-    if (pid == 0)
-        _exit(own_ipc_namespace() ? steps() : NO_NAMESPACE);
-    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-    ck_assert(WIFEXITED(status));
-    if (WEXITSTATUS(status) == NO_NAMESPACE)
-        return false;
-    ck_assert_msg(WEXITSTATUS(status) == 0, "step %d failed", WEXITSTATUS(status));
-    return true;
-}
-
-#define NAMESPACE_SKIP_REASON "cannot make an IPC namespace: not root, and user namespaces are off"
 
 /* kernel.shm_rmid_forced is a setting of the IPC namespace: set to 1 in a
  * namespace of our own, it destroys a segment at its last detach, and one
  * never attached when its creator exits. */
-static int rmid_forced_steps(void)
+static int rmid_forced_steps(void *unused)
 {
     struct shmid_ds ds;
     int id, fds[2], status;
     pid_t pid;
     char *p;
+
+    (void)unused;
 
     if ((id = shmget(IPC_PRIVATE, PAGE, 0600)) == -1)
         return 2;
@@ -278,7 +228,7 @@ static int rmid_forced_steps(void)
         return 3;
     if (shmctl(id, IPC_STAT, &ds) == -1)
         return 4;                       /* 0 (the default): it stays */
-    if (!write_file("/proc/sys/kernel/shm_rmid_forced", "1\n"))
+    if (!t_write_file("/proc/sys/kernel/shm_rmid_forced", "1\n"))
         return 5;
     if ((id = shmget(IPC_PRIVATE, PAGE, 0600)) == -1)
         return 7;
@@ -305,8 +255,11 @@ static int rmid_forced_steps(void)
 
 START_TEST(rmid_forced_destroys_at_nattch_0)
 {
-    if (!in_own_namespace(rmid_forced_steps))
-        T_SKIP(NAMESPACE_SKIP_REASON);
+    int failed = t_private_ipc(rmid_forced_steps, NULL);
+
+    if (failed == -1)
+        T_SKIP(T_NO_NAMESPACE);
+    ck_assert_msg(failed == 0, "step %d failed", failed);
 }
 END_TEST
 
@@ -959,20 +912,22 @@ START_TEST(no_eidrm_for_removed_segments)
 END_TEST
 
 /* SHMALL, SHMMNI and SHMMAX, set low in an IPC namespace of our own. */
-static int ns_limits_steps(void)
+static int ns_limits_steps(void *unused)
 {
     int a;
 
-    if (!write_file("/proc/sys/kernel/shmall", "2\n"))
+    (void)unused;
+
+    if (!t_write_file("/proc/sys/kernel/shmall", "2\n"))
         return 2;                       /* two pages in all */
     if ((a = shmget(IPC_PRIVATE, 2 * PAGE, 0600)) == -1)
         return 4;
     if (shmget(IPC_PRIVATE, 1, 0600) != -1 || errno != ENOSPC)
         return 5;                       /* a third page would pass SHMALL */
     shmctl(a, IPC_RMID, NULL);
-    if (!write_file("/proc/sys/kernel/shmmni", "1\n"))
+    if (!t_write_file("/proc/sys/kernel/shmmni", "1\n"))
         return 6;                       /* one segment */
-    if (!write_file("/proc/sys/kernel/shmmax", "4096\n"))
+    if (!t_write_file("/proc/sys/kernel/shmmax", "4096\n"))
         return 8;
     if (shmget(IPC_PRIVATE, PAGE + 1, 0600) != -1 || errno != EINVAL)
         return 10;                      /* above SHMMAX */
@@ -985,8 +940,11 @@ static int ns_limits_steps(void)
 
 START_TEST(limits_enospc_and_shmmax)
 {
-    if (!in_own_namespace(ns_limits_steps))
-        T_SKIP(NAMESPACE_SKIP_REASON);
+    int failed = t_private_ipc(ns_limits_steps, NULL);
+
+    if (failed == -1)
+        T_SKIP(T_NO_NAMESPACE);
+    ck_assert_msg(failed == 0, "step %d failed", failed);
 }
 END_TEST
 
