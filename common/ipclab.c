@@ -93,13 +93,16 @@ static void check_stdout(void)
 
 int next_option(int argc, char *argv[], const char *optstring, const char *help)
 {
+    return next_long_option(argc, argv, optstring, NULL, help);
+}
+
+int next_long_option(int argc, char *argv[], const char *optstring,
+                     const struct option *longopts, const char *help)
+{
     static int first_call = 1;
-    static const struct option longopts[] = {
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 },
-    };
+    struct option all[16] = { { "help", no_argument, NULL, 'h' } };
     char shortopts[64];
-    int opt;
+    int opt, n = 1;
 
     if (first_call) {
         first_call = 0;
@@ -109,15 +112,21 @@ int next_option(int argc, char *argv[], const char *optstring, const char *help)
         signal(SIGPIPE, SIG_IGN);
         atexit(check_stdout);
     }
+    while (longopts != NULL && longopts[n - 1].name != NULL && n < 15) {
+        all[n] = longopts[n - 1];
+        n++;
+    }
     /* '+': stop at the first operand; ':': report a missing argument as ':' */
     snprintf(shortopts, sizeof shortopts, "+:h%s", optstring);
     opterr = 0;                         /* we print our own one-line errors */
-    opt = getopt_long(argc, argv, shortopts, longopts, NULL);
+    opt = getopt_long(argc, argv, shortopts, all, NULL);
     switch (opt) {
     case 'h':
         fputs(help, stdout);
         exit(EXIT_SUCCESS);
     case ':':
+        if (strncmp(argv[optind - 1], "--", 2) == 0)      /* --key at the end */
+            usage_error("option %s needs an argument", argv[optind - 1]);
         usage_error("option -%c needs an argument", optopt);
     case '?':
         if (strncmp(argv[optind - 1], "--", 2) == 0)      /* --bogus, --help=x */

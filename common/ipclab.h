@@ -15,6 +15,7 @@
 
 #include <stdnoreturn.h>
 #include <sys/types.h>
+#include <getopt.h>          /* struct option, for next_long_option() */
 #include <unistd.h>          /* optind and optarg, which next_option() sets */
 
 enum { EXIT_CALL_FAILED = 1, EXIT_USAGE = 2 };
@@ -37,6 +38,11 @@ noreturn void usage_error(const char *fmt, ...)
  * disk, a pipe whose reader has gone) to be reported at exit, with exit
  * status 1, after the program's clean-up: SIGPIPE is ignored. */
 int next_option(int argc, char *argv[], const char *optstring, const char *help);
+/* The same for a program with long options: LONGOPTS as for getopt_long(3),
+ * ending in a zero entry, each with a NULL flag and, as val, the letter of its
+ * short form in OPTSTRING (or a letter not there, for a long option only). */
+int next_long_option(int argc, char *argv[], const char *optstring,
+                     const struct option *longopts, const char *help);
 
 /* Strict parsing: the whole text must be the number, in range, or the
  * program stops with usage_error() naming WHAT and the text.

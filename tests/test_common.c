@@ -146,6 +146,52 @@ START_TEST(parse_refuses)
 }
 END_TEST
 
+/* next_long_option: a long option and its short letter give the same answer;
+ * a missing argument or an unknown option is named as it was written. */
+static const char *option_args[3];
+
+static void parse_options(void)
+{
+    static const struct option longopts[] = {
+        { "key", required_argument, NULL, 'k' },
+        { "mine", no_argument, NULL, 'm' },           /* long only: 'm' is not in "k:" */
+        { NULL, 0, NULL, 0 },
+    };
+    char *argv[4] = { "test_common" };
+    int argc = 1, opt;
+
+    for (int i = 0; i < 3 && option_args[i] != NULL; i++)
+        argv[argc++] = (char *)option_args[i];
+    while ((opt = next_long_option(argc, argv, "k:", longopts, "usage: test_common\n")) != -1)
+        printf("%c=%s\n", opt, opt == 'k' ? optarg : "");
+}
+
+static const struct {
+    const char *args[3];
+    int status;
+    const char *says;
+} option_rows[] = {
+    { { "--key", "5" }, 0, "k=5\n" },
+    { { "-k", "5" }, 0, "k=5\n" },
+    { { "--ke", "5" }, 0, "k=5\n" },                  /* getopt_long takes a prefix */
+    { { "--mine" }, 0, "m=\n" },
+    { { "--key" }, 2, "test_common: option --key needs an argument (see test_common --help)\n" },
+    { { "-k" }, 2, "test_common: option -k needs an argument (see test_common --help)\n" },
+    { { "-m" }, 2, "test_common: unknown option -m (see test_common --help)\n" },
+    { { "--mine=1" }, 2, "test_common: unknown option --mine=1 (see test_common --help)\n" },
+};
+
+START_TEST(long_options)
+{
+    struct t_captured c;
+
+    memcpy(option_args, option_rows[_i].args, sizeof option_args);
+    t_capture(&c, parse_options);
+    ck_assert_int_eq(c.status, option_rows[_i].status);
+    ck_assert_str_eq(c.text, option_rows[_i].says);
+}
+END_TEST
+
 /* --- libsysvipc.a ------------------------------------------------------------- */
 
 START_TEST(sysv_shmget_creates_then_opens)
@@ -484,6 +530,7 @@ static Suite *common_suite(void)
     tcase_add_loop_test(helper, error_format, 0, sizeof error_rows / sizeof error_rows[0]);
     tcase_add_test(helper, parse_accepts);
     tcase_add_loop_test(helper, parse_refuses, 0, sizeof refuse_rows / sizeof refuse_rows[0]);
+    tcase_add_loop_test(helper, long_options, 0, sizeof option_rows / sizeof option_rows[0]);
     tcase_add_test(lib, sysv_shmget_creates_then_opens);
     tcase_add_test(lib, sysv_shmget_with_fixed_key);
     tcase_add_test(lib, sysv_semget_creates_initialised_then_opens);
