@@ -24,6 +24,7 @@
 #include <sys/shm.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 enum { NOBODY = 65534 };
@@ -458,9 +459,10 @@ bool t_write_file(const char *path, const char *text)
     return fclose(f) == 0;
 }
 
-/* Root unshares at once; another user first makes a user namespace in which
- * it is root, which owns the new IPC namespace and so may set its limits. */
-static bool enter_private_ipc(void)
+/* Root unshares at once; another user first makes a user namespace, which
+ * owns the new IPC namespace: as root in it, it may set its limits; as
+ * itself (AS_ME), what it runs there has no capabilities. */
+static bool enter_private_ipc(bool as_me)
 {
     const int flags = CLONE_NEWIPC | CLONE_NEWNS;
     const uid_t uid = geteuid();        /* unmapped (65534) after CLONE_NEWUSER */
@@ -471,11 +473,11 @@ static bool enter_private_ipc(void)
     if (unshare(flags) == -1) {
         if (unshare(CLONE_NEWUSER | flags) == -1)
             return false;
-        snprintf(map, sizeof map, "0 %u 1\n", (unsigned int)uid);
+        snprintf(map, sizeof map, "%u %u 1\n", as_me ? (unsigned int)uid : 0, (unsigned int)uid);
         if (!t_write_file("/proc/self/uid_map", map))
             return false;
         t_write_file("/proc/self/setgroups", "deny\n");
-        snprintf(map, sizeof map, "0 %u 1\n", (unsigned int)gid);
+        snprintf(map, sizeof map, "%u %u 1\n", as_me ? (unsigned int)gid : 0, (unsigned int)gid);
         if (!t_write_file("/proc/self/gid_map", map))
             return false;
     }
@@ -492,7 +494,7 @@ static bool enter_private_ipc(void)
     return mount("mqueue", dir, "mqueue", 0, NULL) == 0;
 }
 
-int t_private_ipc(int (*fn)(void *), void *arg)
+static int run_private_ipc(int (*fn)(void *), void *arg, bool as_me)
 {
     int ready[2], status;
     char byte;
@@ -503,7 +505,7 @@ int t_private_ipc(int (*fn)(void *), void *arg)
     ck_assert((pid = fork()) != -1);
     if (pid == 0) {
         close(ready[0]);
-        if (!enter_private_ipc())
+        if (!enter_private_ipc(as_me))
             _exit(1);
         in_private_ipc = true;
         ck_assert_int_eq(write(ready[1], "y", 1), 1);
@@ -515,6 +517,48 @@ int t_private_ipc(int (*fn)(void *), void *arg)
     close(ready[0]);
     status = wait_status(pid);
     return ok ? status : -1;
+}
+
+int t_private_ipc(int (*fn)(void *), void *arg)
+{
+    return run_private_ipc(fn, arg, false);
+}
+
+int t_private_ipc_as_me(int (*fn)(void *), void *arg)
+{
+    return run_private_ipc(fn, arg, true);
+}
+
+/* --- processes ----------------------------------------------------------------- */
+
+bool t_blocked_in(pid_t pid, long nr)
+{
+    char path[64], line[512];
+
+    for (int ms = 0; ms < 20000; ms++) {
+        FILE *f;
+        char state = '?';
+        long call = -1;
+
+        snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
+        if ((f = fopen(path, "r")) != NULL) {
+            if (fgets(line, sizeof line, f) != NULL && strrchr(line, ')'))
+                state = strrchr(line, ')')[2];
+            fclose(f);
+        }
+        snprintf(path, sizeof path, "/proc/%ld/syscall", (long)pid);
+        if ((f = fopen(path, "r")) != NULL) {
+            if (fscanf(f, "%ld", &call) != 1)
+                call = -1;              /* "running" */
+            fclose(f);
+        }
+        if (state == 'S' && call == nr)
+            return true;
+        if (state == 'Z' || state == '?')
+            return false;               /* it has finished: it did not wait */
+        nanosleep(&(struct timespec){ .tv_nsec = 1000000 }, NULL);
+    }
+    return false;
 }
 
 /* --- users ------------------------------------------------------------------------- */
@@ -568,6 +612,20 @@ void t_play_sessions(const char *chapter, const struct t_session *expect, size_t
     }
     ck_assert_uint_eq(sessions.gl_pathc, n);
     globfree(&sessions);
+}
+
+bool t_capable(int cap)
+{
+    FILE *f = fopen("/proc/self/status", "r");
+    char line[256];
+    unsigned long long eff = 0;
+
+    ck_assert_ptr_nonnull(f);
+    while (fgets(line, sizeof line, f) != NULL)
+        if (sscanf(line, "CapEff: %llx", &eff) == 1)
+            break;
+    fclose(f);
+    return eff >> cap & 1;
 }
 
 bool t_root(void)

@@ -128,12 +128,23 @@ void t_play_sessions(const char *chapter, const struct t_session *expect, size_t
  * held, else the number of the step that failed), 128 + signal, or -1 if no
  * such namespace can be made here: the caller skips with T_NO_NAMESPACE. */
 int t_private_ipc(int (*fn)(void *), void *arg);
+/* The same, but a plain user keeps its own uid inside, so that a program FN
+ * runs is a plain user without capabilities (for root, as t_private_ipc). */
+int t_private_ipc_as_me(int (*fn)(void *), void *arg);
 #define T_NO_NAMESPACE "cannot make an IPC namespace: not root, and user namespaces are off"
 /* Write TEXT to PATH (a setting: /proc/sys/kernel/msgmnb); false on failure. */
 bool t_write_file(const char *path, const char *text);
 
+/* --- processes ------------------------------------------------------------- */
+/* Is PID asleep (state S) inside system call NR (SYS_msgsnd, ...)? Waits up to
+ * 20 s for it; false at once if PID has ended. */
+bool t_blocked_in(pid_t pid, long nr);
+
 /* --- users ------------------------------------------------------------------ */
 bool t_root(void);
+/* Does this process have capability CAP (CAP_SYS_RESOURCE, from
+ * <linux/capability.h>)? Root in a container may lack some. */
+bool t_capable(int cap);
 /* The uid and gid t_unprivileged() runs as: nobody (65534) when we are root,
  * ourselves otherwise. */
 uid_t t_plain_uid(void);

@@ -9,6 +9,7 @@
 
 #include <dlfcn.h>
 #include <errno.h>
+#include <linux/capability.h>     /* CAP_SYS_RESOURCE */
 #include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -79,37 +80,6 @@ static long proc_long(const char *path)
     ck_assert_int_eq(fscanf(f, "%ld", &v), 1);
     fclose(f);
     return v;
-}
-
-/* Is PID asleep (state S) inside system call NR? Waits up to 20 s for it. */
-static bool blocked_in(pid_t pid, long nr)
-{
-    char path[64], line[512];
-
-    for (int ms = 0; ms < 20000; ms++) {
-        FILE *f;
-        char state = '?';
-        long call = -1;
-
-        snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
-        if ((f = fopen(path, "r")) != NULL) {
-            if (fgets(line, sizeof line, f) != NULL && strrchr(line, ')'))
-                state = strrchr(line, ')')[2];
-            fclose(f);
-        }
-        snprintf(path, sizeof path, "/proc/%ld/syscall", (long)pid);
-        if ((f = fopen(path, "r")) != NULL) {
-            if (fscanf(f, "%ld", &call) != 1)
-                call = -1;              /* "running" */
-            fclose(f);
-        }
-        if (state == 'S' && call == nr)
-            return true;
-        if (state == 'Z' || state == '?')
-            return false;               /* it has finished: it did not wait */
-        nanosleep(&(struct timespec){ .tv_nsec = 1000000 }, NULL);
-    }
-    return false;
 }
 
 static int exit_code(pid_t pid)
@@ -461,7 +431,7 @@ START_TEST(full_queue_blocks_or_eagain)
     pid = fork();
     if (pid == 0)
         _exit(send_text(id, 2, "9", 0) == 0 ? 0 : errno);
-    ck_assert_msg(blocked_in(pid, SYS_msgsnd), "the sender did not wait");
+    ck_assert_msg(t_blocked_in(pid, SYS_msgsnd), "the sender did not wait");
     ck_assert_int_eq(stat_of(id).msg_qnum, 1);
     ck_assert_int_eq(recv_text(id, 1, IPC_NOWAIT, 63, text, NULL), 8);  /* room */
     ck_assert_int_eq(exit_code(pid), 0);
@@ -500,7 +470,7 @@ START_TEST(empty_queue_enomsg_or_waits)
     pid = fork();
     if (pid == 0)
         _exit(recv_text(id, 0, 0, 63, text, NULL) == 2 && strcmp(text, "hi") == 0 ? 0 : 1);
-    ck_assert_msg(blocked_in(pid, SYS_msgrcv), "the receiver did not wait");
+    ck_assert_msg(t_blocked_in(pid, SYS_msgrcv), "the receiver did not wait");
     ck_assert_int_eq(send_text(id, 1, "hi", 0), 0);
     ck_assert_int_eq(exit_code(pid), 0);
     ck_assert_int_eq(t_rm(T_MSG, id), 0);
@@ -524,7 +494,7 @@ static pid_t start_waiter(int id, int which)
 
         _exit(rc == -1 ? errno : 0);
     }
-    ck_assert_msg(blocked_in(pid, which == 0 ? SYS_msgsnd : SYS_msgrcv), "it did not wait");
+    ck_assert_msg(t_blocked_in(pid, which == 0 ? SYS_msgsnd : SYS_msgrcv), "it did not wait");
     return pid;
 }
 
@@ -647,22 +617,6 @@ static int qbytes_steps(void *arg)
     return step;
 }
 
-/* Does this process have capability CAP (its bit in CapEff)? */
-static bool has_capability(int cap)
-{
-    FILE *f = fopen("/proc/self/status", "r");
-    char line[256];
-    unsigned long long eff = 0;
-
-    ck_assert_ptr_nonnull(f);
-    while (fgets(line, sizeof line, f) != NULL)
-        if (sscanf(line, "CapEff: %llx", &eff) == 1)
-            break;
-    fclose(f);
-    return eff >> cap & 1;
-}
-
-enum { CAP_SYS_RESOURCE = 24 };         /* linux/capability.h */
 
 START_TEST(qbytes_lowered_by_owner_raised_only_with_cap)
 {
@@ -676,7 +630,7 @@ START_TEST(qbytes_lowered_by_owner_raised_only_with_cap)
      * not what counts */
     ds.msg_qbytes = (msglen_t)msgmnb * 2;
     errno = 0;
-    if (has_capability(CAP_SYS_RESOURCE)) {
+    if (t_capable(CAP_SYS_RESOURCE)) {
         ck_assert_int_eq(msgctl(id, IPC_SET, &ds), 0);
         ck_assert_int_eq(stat_of(id).msg_qbytes, msgmnb * 2);
     } else {
@@ -1109,7 +1063,7 @@ static void stop_server(struct proc *server, int id, int sig, const char *expect
 {
     char out[256], err[1024];
 
-    ck_assert_msg(blocked_in(server->pid, SYS_msgrcv), "the server is not waiting");
+    ck_assert_msg(t_blocked_in(server->pid, SYS_msgrcv), "the server is not waiting");
     ck_assert_int_eq(kill(server->pid, sig), 0);
     ck_assert_int_eq(finish(server, out, sizeof out, err, sizeof err), 0);
     ck_assert_msg(strstr(err, expect_err), "no \"%s\" in:\n%s", expect_err, err);
@@ -1164,7 +1118,7 @@ START_TEST(server_stops_when_its_queue_is_removed)
     char out[256], err[256], expect[128];
     int id = start_server(&server, (const char *[]){ NULL });
 
-    ck_assert_msg(blocked_in(server.pid, SYS_msgrcv), "the server is not waiting");
+    ck_assert_msg(t_blocked_in(server.pid, SYS_msgrcv), "the server is not waiting");
     ck_assert_int_eq(t_rm(T_MSG, id), 0);
     ck_assert_int_eq(finish(&server, out, sizeof out, err, sizeof err), 1);
     snprintf(expect, sizeof expect, "msg_server: msgrcv %d: EIDRM: Identifier removed\n", id);
@@ -1235,7 +1189,7 @@ START_TEST(client_gets_eidrm_when_server_stops)
     snprintf(id_text, sizeof id_text, "%d", id);
     spawn(&client, "msg_client", (const char *[]){ "-w", "60", id_text, "hello", NULL });
     ck_assert_int_gt(msgrcv(id, &m, sizeof m.mtext, 1, 0), 0);
-    ck_assert_msg(blocked_in(client.pid, SYS_msgrcv), "the client is not waiting");
+    ck_assert_msg(t_blocked_in(client.pid, SYS_msgrcv), "the client is not waiting");
     ck_assert_int_eq(t_rm(T_MSG, id), 0);
     ck_assert_int_eq(finish(&client, out, sizeof out, err, sizeof err), 1);
     snprintf(expect, sizeof expect, "msg_client: msgrcv %d: EIDRM: Identifier removed\n", id);
