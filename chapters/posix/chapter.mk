@@ -1,6 +1,13 @@
 # POSIX IPC: shared memory objects, named and unnamed semaphores, message
 # queues, side by side with the System V chapters.
-PROGRAMS += $(addprefix chapters/posix/,pshm_create pshm_write pshm_read pshm_unlink)
-PROGRAMS += $(addprefix chapters/posix/,psem_create psem_op psem_getvalue psem_unlink psem_counter)
-PROGRAMS += $(addprefix chapters/posix/,pmq_create pmq_send pmq_recv pmq_attr pmq_unlink \
-                                        pmq_notify)
+POSIX_PROGRAMS := $(addprefix chapters/posix/,pshm_create pshm_write pshm_read pshm_unlink \
+                      psem_create psem_op psem_getvalue psem_unlink psem_counter \
+                      pmq_create pmq_send pmq_recv pmq_attr pmq_unlink pmq_notify)
+PROGRAMS += $(POSIX_PROGRAMS)
+
+# Seed 000 says POSIX IPC is "the Linux rt library" (link with -lrt). Since
+# glibc 2.34 shm_open, sem_* and mq_* are in libc and librt.so.1 is an empty
+# stub; before, they needed -lrt (and -pthread for sem_*). One trial link
+# decides, once per make: on glibc 2.34 and later nothing is added.
+POSIX_LDLIBS := $(shell sh chapters/posix/lrt-probe.sh '$(CC)')
+$(POSIX_PROGRAMS): LDLIBS += $(POSIX_LDLIBS)
