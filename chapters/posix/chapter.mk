@@ -9,5 +9,7 @@ PROGRAMS += $(POSIX_PROGRAMS)
 # glibc 2.34 shm_open, sem_* and mq_* are in libc and librt.so.1 is an empty
 # stub; before, they needed -lrt (and -pthread for sem_*). One trial link
 # decides, once per make: on glibc 2.34 and later nothing is added.
+# tag::ldlibs[]
 POSIX_LDLIBS := $(shell sh chapters/posix/lrt-probe.sh '$(CC)')
 $(POSIX_PROGRAMS): LDLIBS += $(POSIX_LDLIBS)
+# end::ldlibs[]

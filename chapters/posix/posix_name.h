@@ -17,6 +17,7 @@
 
 #include <string.h>
 
+// tag::rule[]
 static inline const char *posix_name(const char *text)
 {
     const char *rest = text + 1;
@@ -26,5 +27,6 @@ static inline const char *posix_name(const char *text)
         usage_error("name: \"%s\" is not /NAME (a slash, then no other)", text);
     return text;
 }
+// end::rule[]
 
 #endif
