@@ -7,9 +7,13 @@ PROGRAMS += $(POSIX_PROGRAMS)
 
 # Seed 000 says POSIX IPC is "the Linux rt library" (link with -lrt). Since
 # glibc 2.34 shm_open, sem_* and mq_* are in libc and librt.so.1 is an empty
-# stub; before, they needed -lrt (and -pthread for sem_*). One trial link
-# decides, once per make: on glibc 2.34 and later nothing is added.
+# stub; before, they needed -lrt (and -pthread for sem_*). A trial link of a
+# program that calls all three with no library decides, once per make: on
+# glibc 2.34 and later it links, and nothing is added.
 # tag::ldlibs[]
-POSIX_LDLIBS := $(shell sh chapters/posix/lrt-probe.sh '$(CC)')
+POSIX_PROBE := char shm_open(void), sem_open(void), mq_open(void);\n\
+               int main(void) { return shm_open() + sem_open() + mq_open(); }\n
+POSIX_LDLIBS := $(shell printf '$(POSIX_PROBE)' | $(CC) -x c -o /dev/null - 2>/dev/null \
+                    || echo -lrt -pthread)
 $(POSIX_PROGRAMS): LDLIBS += $(POSIX_LDLIBS)
 # end::ldlibs[]
