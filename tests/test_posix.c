@@ -1043,7 +1043,7 @@ static int try_queue(const char *name, long maxmsg, long msgsize)
 }
 
 /* In an IPC namespace of our own: msg_max 5, msgsize_max 128, queues_max 2,
- * msg_default 3. */
+ * msg_default 3. Its queues are its own: they go when it ends. */
 static int limits_apply(void *arg)
 {
     const struct limits_ctx *c = arg;
@@ -1087,6 +1087,7 @@ static int limits_apply(void *arg)
 START_TEST(mq_limits_per_namespace)
 {
     struct limits_ctx c;
+    char queue[80];
     long before = read_long("/proc/sys/fs/mqueue/msg_max");
     int rc;
 
@@ -1097,6 +1098,10 @@ START_TEST(mq_limits_per_namespace)
         T_SKIP(T_NO_NAMESPACE);
     ck_assert_msg(rc == 0, "step %d failed", rc);
     ck_assert_int_eq(read_long("/proc/sys/fs/mqueue/msg_max"), before);   /* ours only */
+    snprintf(queue, sizeof queue, "%s-a", c.name);      /* the namespace's, gone with it */
+    errno = 0;
+    ck_assert_int_eq(mq_open(queue, O_RDONLY), (mqd_t)-1);
+    ck_assert_int_eq(errno, ENOENT);
 }
 END_TEST
 
