@@ -1107,31 +1107,36 @@ END_TEST
 
 /* --- listing ------------------------------------------------------------------------------------ */
 
-/* Does /proc/sysvipc/FILE (what ipcs reads) have a line whose column COL
- * (from 1) is PID? */
-static bool sysvipc_has_pid(const char *file, int col, pid_t pid)
+/* How many lines of /proc/sysvipc/FILE (what ipcs reads) have PID in column
+ * COL (from 1)? */
+static int sysvipc_count_pid(const char *file, int col, pid_t pid)
 {
     char path[64], line[512];
-    bool found = false;
+    int n = 0;
     FILE *f;
 
     snprintf(path, sizeof path, "/proc/sysvipc/%s", file);
     ck_assert_ptr_nonnull(f = fopen(path, "r"));
-    while (!found && fgets(line, sizeof line, f) != NULL) {
+    while (fgets(line, sizeof line, f) != NULL) {
         char *save, *tok = strtok_r(line, " \t\n", &save);
 
         for (int c = 1; tok != NULL && c < col; c++)
             tok = strtok_r(NULL, " \t\n", &save);
-        found = tok != NULL && atol(tok) == (long)pid;
+        n += tok != NULL && atol(tok) == (long)pid;
     }
     fclose(f);
-    return found;
+    return n;
 }
 
 /* ipcs lists System V objects only: a POSIX object made and used by this
- * process is nowhere in /proc/sysvipc; a System V one is. */
+ * process adds no line to /proc/sysvipc; a System V one does. (Lines are
+ * counted before and after: an old object may name an earlier process that
+ * had our pid.) */
 START_TEST(ipcs_lists_none_of_them)
 {
+    const pid_t me = getpid();
+    const int shm_before = sysvipc_count_pid("shm", 5, me);     /* cpid */
+    const int msg_before = sysvipc_count_pid("msg", 6, me);     /* lspid */
     char name[64], qname[64];
     int fd, id;
     void *p;
@@ -1146,11 +1151,11 @@ START_TEST(ipcs_lists_none_of_them)
     t_posix_name(qname);
     mq = new_queue(qname, 2, 16, 0);
     send_text(mq, "x", 0);
-    ck_assert(!sysvipc_has_pid("shm", 5, getpid()));       /* cpid */
-    ck_assert(!sysvipc_has_pid("msg", 6, getpid()));       /* lspid */
-    id = t_get(T_MSG, IPC_PRIVATE, IPC_CREAT | 0600);      /* the control */
+    ck_assert_int_eq(sysvipc_count_pid("shm", 5, me), shm_before);
+    ck_assert_int_eq(sysvipc_count_pid("msg", 6, me), msg_before);
+    id = t_get(T_MSG, IPC_PRIVATE, IPC_CREAT | 0600);          /* the control */
     ck_assert_int_eq(msgsnd(id, &(struct { long t; char c; }){ 1, 'x' }, 1, 0), 0);
-    ck_assert(sysvipc_has_pid("msg", 6, getpid()));
+    ck_assert_int_eq(sysvipc_count_pid("msg", 6, me), msg_before + 1);
     ck_assert_int_eq(t_rm(T_MSG, id), 0);
     munmap(p, 4096);
     close(fd);
