@@ -448,8 +448,8 @@ END_TEST
 
 /* The contrast of the table's "removal" row: a System V queue removed with
  * IPC_RMID is gone at once, messages and all; a POSIX queue after mq_unlink
- * keeps its messages for whoever has it open, and a new queue may take the
- * name meanwhile. */
+ * serves whoever has it open (a receiver waiting through the unlink gets
+ * the next message), and a new queue may take the name meanwhile. */
 START_TEST(rmid_at_once_unlink_at_last_close)
 {
     struct { long mtype; char mtext[16]; } m = { 1, "sysv" };
@@ -457,6 +457,7 @@ START_TEST(rmid_at_once_unlink_at_last_close)
     unsigned int prio;
     int id = t_get(T_MSG, IPC_PRIVATE, IPC_CREAT | 0600);
     mqd_t mq, other;
+    pid_t pid;
 
     ck_assert_int_ne(id, -1);
     ck_assert_int_eq(msgsnd(id, &m, 4, 0), 0);
@@ -468,9 +469,14 @@ START_TEST(rmid_at_once_unlink_at_last_close)
 
     t_posix_name(name);
     mq = new_queue(name, 4, 8192, 0);
+    if ((pid = fork()) == 0)            /* waits on the empty queue, through the unlink */
+        _exit(recv_text(mq, text, sizeof text, &prio) == 4 && strcmp(text, "woke") == 0 ? 0 : 1);
+    ck_assert_msg(blocked_in(pid, SYS_mq_timedreceive), "the receiver is not waiting");
+    ck_assert_int_eq(mq_unlink(name), 0);
+    send_text(mq, "woke", 1);
+    ck_assert_int_eq(exit_code(pid), 0);                         /* no error: the message */
     send_text(mq, "one", 1);
     send_text(mq, "two", 1);
-    ck_assert_int_eq(mq_unlink(name), 0);
     errno = 0;
     ck_assert_int_eq(mq_open(name, O_RDWR), (mqd_t)-1);
     ck_assert_int_eq(errno, ENOENT);
@@ -971,8 +977,8 @@ static int unlink_each_refused(void *arg)
 
 /* Only the owner (or a process with the capability) removes an object:
  * another user who may open a 0666 object gets EACCES from the unlinks
- * (glibc turns /dev/shm's sticky-bit EPERM into EACCES), and EPERM from
- * IPC_RMID on a 0666 System V queue. */
+ * (the directories are sticky; glibc turns the kernel's EPERM into EACCES),
+ * and EPERM from IPC_RMID on a 0666 System V queue. */
 START_TEST(only_the_owner_removes)
 {
     struct removal ctx;
