@@ -7,6 +7,7 @@
  * possible message (its msgsize), not just the message waiting: MAXBYTES
  * below msgsize fails with EMSGSIZE and the message stays queued. On an
  * empty queue mq_receive waits; with -n (O_NONBLOCK) it fails with EAGAIN.
+ * Ctrl-C while waiting interrupts the wait (EINTR): nothing is taken.
  *
  * $ ./pmq_recv /jobs
  * priority 9, 6 bytes: urgent
@@ -23,8 +24,14 @@
 
 #include <fcntl.h>
 #include <mqueue.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+
+static void on_signal(int sig)
+{
+    (void)sig;                          /* only to interrupt a waiting mq_receive */
+}
 
 static const char help[] =
     "usage: pmq_recv [-n] NAME [MAXBYTES]\n"
@@ -35,6 +42,7 @@ static const char help[] =
 
 int main(int argc, char *argv[])
 {
+    struct sigaction sa = { .sa_handler = on_signal };      /* no SA_RESTART */
     int flags = O_RDONLY, opt;
     struct mq_attr attr;
     unsigned int prio;
@@ -53,6 +61,9 @@ int main(int argc, char *argv[])
     name = posix_name(argv[optind]);
     if (argc - optind == 2)
         max = parse_long("maxbytes", argv[optind + 1], 0, 1048576);
+
+    sigaction(SIGINT, &sa, NULL);       /* Ctrl-C: EINTR, one line, exit 1 */
+    sigaction(SIGTERM, &sa, NULL);
 
     // tag::recv[]
     mq = mq_open(name, flags);

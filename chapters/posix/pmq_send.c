@@ -6,7 +6,8 @@
  * on Linux (MQ_PRIO_MAX - 1), decides the order: a receiver always gets the
  * oldest message of the highest priority. On a full queue mq_send waits for
  * room; with -n (O_NONBLOCK) it fails with EAGAIN instead. A text longer
- * than the queue's msgsize is refused with EMSGSIZE.
+ * than the queue's msgsize is refused with EMSGSIZE. Ctrl-C while waiting
+ * interrupts the wait (EINTR): nothing is sent.
  *
  * $ ./pmq_create /jobs
  * $ ./pmq_send /jobs 1 low
@@ -21,8 +22,14 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <mqueue.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+
+static void on_signal(int sig)
+{
+    (void)sig;                          /* only to interrupt a waiting mq_send */
+}
 
 static const char help[] =
     "usage: pmq_send [-n] NAME PRIORITY TEXT\n"
@@ -32,6 +39,7 @@ static const char help[] =
 
 int main(int argc, char *argv[])
 {
+    struct sigaction sa = { .sa_handler = on_signal };      /* no SA_RESTART */
     int flags = O_WRONLY, opt;
     unsigned int prio;
     const char *name, *text;
@@ -47,6 +55,9 @@ int main(int argc, char *argv[])
     name = posix_name(argv[optind]);
     prio = (unsigned int)parse_long("priority", argv[optind + 1], 0, UINT_MAX);
     text = argv[optind + 2];
+
+    sigaction(SIGINT, &sa, NULL);       /* Ctrl-C: EINTR, one line, exit 1 */
+    sigaction(SIGTERM, &sa, NULL);
 
     // tag::send[]
     mq = mq_open(name, flags);                              // <1>
