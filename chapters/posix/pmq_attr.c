@@ -61,8 +61,10 @@ int main(int argc, char *argv[])
 
     while ((opt = next_option(argc, argv, "l", help)) != -1)
         limits = 1;
+    if (limits && optind < argc)
+        usage_error("-l takes no NAME");
     if (limits)
-        return optind == argc ? show_limits() : (usage_error("-l takes no NAME"), 0);
+        return show_limits();
     if (optind == argc)
         usage_error("missing NAME");
     for (int i = optind; i < argc; i++)

@@ -22,7 +22,7 @@
  * pid 3301: notified by SIGUSR1 (SI_MESGQ): a message from pid 3302
  * priority 3, 7 bytes: wake up
  */
-#define _GNU_SOURCE                     /* sigtimedwait with a struct timespec */
+#define _GNU_SOURCE                     /* sigabbrev_np: "INT" for SIGINT */
 #include "ipclab.h"
 #include "posix_name.h"
 
@@ -32,6 +32,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 static const char help[] =
@@ -86,7 +87,7 @@ int main(int argc, char *argv[])
     if (sig == -1)
         die("sigwaitinfo");
     if (sig != SIGUSR1)
-        fatal("stopped by signal %d before any message came", sig);
+        fatal("stopped by SIG%s before any message came", sigabbrev_np(sig));
     printf("pid %ld: notified by SIGUSR1 (%s): a message from pid %ld\n", (long)getpid(),
            info.si_code == SI_MESGQ ? "SI_MESGQ" : "?", (long)info.si_pid);  // <3>
     // end::notify[]

@@ -23,8 +23,8 @@
 
 static const char help[] =
     "usage: pshm_read NAME\n"
-    "Map the POSIX shared memory object NAME read-only, print the string at\n"
-    "offset 0, and unmap it.\n";
+    "Map the POSIX shared memory object NAME read-only and print the string\n"
+    "at offset 0.\n";
 
 int main(int argc, char *argv[])
 {
