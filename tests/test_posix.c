@@ -1348,18 +1348,66 @@ static const struct t_bad_line bad_lines[] = {
     { "pmq_notify", { NULL }, 2, "pmq_notify: missing NAME (see pmq_notify --help)" },
     { "pmq_notify", { "-t", "x", "/q" }, 2, "pmq_notify: seconds: \"x\" is not a number (see pmq_notify --help)" },
     { "pmq_notify", { "/q", "/r" }, 2, "pmq_notify: too many arguments (see pmq_notify --help)" },
-    /* run-time failures: one line, exit 1 */
-    { "pshm_read", { "/ipclab-no-such-object" }, 1,
-      "pshm_read: shm_open /ipclab-no-such-object: ENOENT: No such file or directory" },
-    { "psem_op", { "/ipclab-no-such-object", "post" }, 1,
-      "psem_op: sem_open /ipclab-no-such-object: ENOENT: No such file or directory" },
-    { "pmq_recv", { "-n", "/ipclab-no-such-object" }, 1,
-      "pmq_recv: mq_open /ipclab-no-such-object: ENOENT: No such file or directory" },
 };
 
 START_TEST(bad_command_lines)
 {
     t_refuse("posix", &bad_lines[_i]);
+}
+END_TEST
+
+/* A run-time failure: one line, exit 1. The name is the run's own, never
+ * made, so that no object of anyone else's can answer. */
+START_TEST(missing_object_one_line)
+{
+    static const char *const progs[] = { "pshm_read", "psem_getvalue", "pmq_attr" };
+    static const char *const calls[] = { "shm_open", "sem_open", "mq_open" };
+    char name[64], err[3][160];
+    struct t_bad_line row = { .prog = progs[_i], .status = 1, .err = err[_i] };
+
+    t_posix_name(name);
+    row.args[0] = name;
+    snprintf(err[_i], sizeof err[_i], "%s: %s %s: ENOENT: No such file or directory",
+             progs[_i], calls[_i], name);
+    t_refuse("posix", &row);
+}
+END_TEST
+
+/* Ctrl-C in a waiting mq_receive: the wait ends with EINTR, one line, exit 1
+ * (the handler has no SA_RESTART), and the queue keeps what it had. */
+START_TEST(pmq_recv_interrupted_one_line)
+{
+    char name[64], path[PATH_MAX], err[512], expect[160];
+    int fds[2];
+    ssize_t n;
+    pid_t pid;
+    mqd_t mq;
+
+    t_posix_name(name);
+    mq = new_queue(name, 2, 16, O_NONBLOCK);
+    snprintf(path, sizeof path, "%s/chapters/posix/pmq_recv", t_top());
+    ck_assert_int_eq(pipe(fds), 0);
+    if ((pid = fork()) == 0) {
+        dup2(fds[1], 2);
+        closefrom(3);
+        alarm(60);
+        execl(path, "pmq_recv", name, (char *)NULL);
+        _exit(127);
+    }
+    close(fds[1]);
+    ck_assert_msg(blocked_in(pid, SYS_mq_timedreceive), "pmq_recv is not waiting");
+    ck_assert_int_eq(kill(pid, SIGINT), 0);
+    ck_assert_int_eq(exit_code(pid), 1);
+    n = read(fds[0], err, sizeof err - 1);
+    close(fds[0]);
+    ck_assert_int_gt(n, 0);
+    err[n] = '\0';
+    snprintf(expect, sizeof expect, "pmq_recv: mq_receive %s: EINTR: Interrupted system call\n",
+             name);
+    ck_assert_str_eq(err, expect);
+    ck_assert_int_eq(curmsgs(mq), 0);
+    ck_assert_int_eq(mq_close(mq), 0);
+    ck_assert_int_eq(mq_unlink(name), 0);
 }
 END_TEST
 
@@ -1715,7 +1763,9 @@ static Suite *posix_suite(void)
     tcase_add_test(rt, only_mq_calls_are_system_calls);
 
     tcase_add_loop_test(progs, bad_command_lines, 0, sizeof bad_lines / sizeof bad_lines[0]);
+    tcase_add_loop_test(progs, missing_object_one_line, 0, 3);
     tcase_add_test(progs, too_long_name_one_line);
+    tcase_add_test(progs, pmq_recv_interrupted_one_line);
     tcase_add_test(progs, pshm_programs_round_trip);
     tcase_add_test(progs, psem_programs_round_trip);
     tcase_add_test(progs, psem_op_waits_for_post);
