@@ -1726,6 +1726,7 @@ static Suite *posix_suite(void)
     tcase_add_loop_test(names, bad_names_glibc_and_kernel_differ, 0,
                         sizeof name_rows / sizeof name_rows[0]);
     tcase_add_test(names, ipcs_lists_none_of_them);
+    tcase_set_timeout(names, 60);
 
     tcase_add_loop_test(life, o_excl_gives_eexist, P_SHM, P_MQ + 1);
     tcase_add_test(life, objects_outlive_their_creator);
@@ -1754,13 +1755,16 @@ static Suite *posix_suite(void)
     tcase_add_test(perm, umask_applies_to_posix_not_sysv);
     tcase_add_test(perm, mode_checked_as_for_a_file);
     tcase_add_test(perm, only_the_owner_removes);
+    tcase_set_timeout(perm, 60);
 
     tcase_add_test(limits, mq_defaults_from_proc);
     tcase_add_test(limits, mq_limits_per_namespace);
+    tcase_set_timeout(limits, 60);
 
     tcase_add_test(rt, posix_calls_are_in_libc);
     tcase_add_test(rt, programs_need_no_librt);
     tcase_add_test(rt, only_mq_calls_are_system_calls);
+    tcase_set_timeout(rt, 60);     /* 15 runs of ldd: seconds on a busy machine */
 
     tcase_add_loop_test(progs, bad_command_lines, 0, sizeof bad_lines / sizeof bad_lines[0]);
     tcase_add_loop_test(progs, missing_object_one_line, 0, 3);
