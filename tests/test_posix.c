@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <gnu/libc-version.h>
+#include <linux/capability.h>     /* CAP_SYS_RESOURCE */
 #include <mqueue.h>
 #include <poll.h>
 #include <semaphore.h>
@@ -25,8 +26,6 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-
-enum { CAP_SYS_RESOURCE_BIT = 24 };
 
 /* --- helpers ----------------------------------------------------------------- */
 
@@ -122,52 +121,6 @@ static bool listed(enum pkind kind, const char *name, const char *dir)
 
     listed_at(path, kind, name, dir);
     return stat(path, &st) == 0 && S_ISREG(st.st_mode);
-}
-
-static bool has_cap_sys_resource(void)
-{
-    FILE *f = fopen("/proc/self/status", "r");
-    char line[256];
-    unsigned long long eff = 0;
-
-    ck_assert_ptr_nonnull(f);
-    while (fgets(line, sizeof line, f) != NULL)
-        if (sscanf(line, "CapEff: %llx", &eff) == 1)
-            break;
-    fclose(f);
-    return (eff >> CAP_SYS_RESOURCE_BIT) & 1;
-}
-
-/* Is PID asleep (state S) inside system call NR? Waits up to 20 s for it.
- * (The same as test_msg's: a candidate for the harness.) */
-static bool blocked_in(pid_t pid, long nr)
-{
-    char path[64], line[512];
-
-    for (int ms = 0; ms < 20000; ms++) {
-        FILE *f;
-        char state = '?';
-        long call = -1;
-
-        snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
-        if ((f = fopen(path, "r")) != NULL) {
-            if (fgets(line, sizeof line, f) != NULL && strrchr(line, ')'))
-                state = strrchr(line, ')')[2];
-            fclose(f);
-        }
-        snprintf(path, sizeof path, "/proc/%ld/syscall", (long)pid);
-        if ((f = fopen(path, "r")) != NULL) {
-            if (fscanf(f, "%ld", &call) != 1)
-                call = -1;
-            fclose(f);
-        }
-        if (state == 'S' && call == nr)
-            return true;
-        if (state == 'Z' || state == '?')
-            return false;
-        nanosleep(&(struct timespec){ .tv_nsec = 1000000 }, NULL);
-    }
-    return false;
 }
 
 static int exit_code(pid_t pid)
@@ -431,7 +384,7 @@ START_TEST(unlinked_sem_still_works)
     ck_assert_ptr_ne(sem, SEM_FAILED);
     if ((pid = fork()) == 0)
         _exit(sem_wait(sem) == 0 ? 0 : 1);
-    ck_assert_msg(blocked_in(pid, SYS_futex), "the child is not waiting");
+    ck_assert_msg(t_blocked_in(pid, SYS_futex), "the child is not waiting");
     ck_assert_int_eq(sem_unlink(name), 0);
     ck_assert(!listed(P_SEM, name, NULL));
     errno = 0;
@@ -471,7 +424,7 @@ START_TEST(rmid_at_once_unlink_at_last_close)
     mq = new_queue(name, 4, 8192, 0);
     if ((pid = fork()) == 0)            /* waits on the empty queue, through the unlink */
         _exit(recv_text(mq, text, sizeof text, &prio) == 4 && strcmp(text, "woke") == 0 ? 0 : 1);
-    ck_assert_msg(blocked_in(pid, SYS_mq_timedreceive), "the receiver is not waiting");
+    ck_assert_msg(t_blocked_in(pid, SYS_mq_timedreceive), "the receiver is not waiting");
     ck_assert_int_eq(mq_unlink(name), 0);
     send_text(mq, "woke", 1);
     ck_assert_int_eq(exit_code(pid), 0);                         /* no error: the message */
@@ -568,7 +521,7 @@ START_TEST(nonblock_eagain_full_and_empty)
 
         _exit(own != (mqd_t)-1 && mq_send(own, "3", 1, 0) == 0 ? 0 : 1);
     }
-    ck_assert_msg(blocked_in(pid, SYS_mq_timedsend), "the sender is not waiting");
+    ck_assert_msg(t_blocked_in(pid, SYS_mq_timedsend), "the sender is not waiting");
     ck_assert_int_eq(recv_text(mq, text, sizeof text, &prio), 1);
     ck_assert_int_eq(exit_code(pid), 0);
     ck_assert_int_eq(curmsgs(mq), 2);
@@ -812,7 +765,7 @@ START_TEST(sem_getvalue_zero_with_waiters)
     ck_assert_ptr_ne(sem, SEM_FAILED);
     if ((pid = fork()) == 0)
         _exit(sem_wait(sem) == 0 ? 0 : 1);
-    ck_assert_msg(blocked_in(pid, SYS_futex), "the child is not waiting");
+    ck_assert_msg(t_blocked_in(pid, SYS_futex), "the child is not waiting");
     ck_assert_int_eq(sem_getvalue(sem, &value), 0);
     ck_assert_int_eq(value, 0);
     ck_assert_int_eq(sem_post(sem), 0);
@@ -1098,7 +1051,7 @@ START_TEST(mq_limits_per_namespace)
     int rc;
 
     t_posix_name(c.name);
-    c.cap = has_cap_sys_resource();
+    c.cap = t_capable(CAP_SYS_RESOURCE);
     rc = t_private_ipc(limits_apply, &c);
     if (rc == -1)
         T_SKIP(T_NO_NAMESPACE);
@@ -1395,7 +1348,7 @@ START_TEST(pmq_recv_interrupted_one_line)
         _exit(127);
     }
     close(fds[1]);
-    ck_assert_msg(blocked_in(pid, SYS_mq_timedreceive), "pmq_recv is not waiting");
+    ck_assert_msg(t_blocked_in(pid, SYS_mq_timedreceive), "pmq_recv is not waiting");
     ck_assert_int_eq(kill(pid, SIGINT), 0);
     ck_assert_int_eq(exit_code(pid), 1);
     n = read(fds[0], err, sizeof err - 1);
@@ -1539,7 +1492,7 @@ START_TEST(psem_op_waits_for_post)
         _exit(127);
     }
     close(fds[1]);
-    ck_assert_msg(blocked_in(pid, SYS_futex), "psem_op is not waiting");
+    ck_assert_msg(t_blocked_in(pid, SYS_futex), "psem_op is not waiting");
     t_run(&r, NULL, "chapters/posix/psem_op", name, "post", NULL);
     ck_assert_int_eq(r.status, 0);
     ck_assert_int_eq(exit_code(pid), 0);

@@ -28,7 +28,6 @@
 #include <semaphore.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
 
@@ -70,17 +69,13 @@ int main(int argc, char *argv[])
     long nprocs, niters;
     struct shared *sh;
 
-    for (int i = 1; i < argc; i++) {    /* --no-lock, before or after the numbers */
-        if (strcmp(argv[i], "--") == 0)
-            break;
-        if (strcmp(argv[i], "--no-lock") == 0) {
-            lock = 0;
-            memmove(&argv[i], &argv[i + 1], (size_t)(argc - i) * sizeof argv[0]);
-            argc--, i--;
-        }
-    }
-    while (next_option(argc, argv, "", help) != -1)
-        ;
+    static const struct option longopts[] = {
+        { "no-lock", no_argument, NULL, 'L' },                  /* no short form */
+        { NULL, 0, NULL, 0 },
+    };
+
+    while (next_long_option(argc, argv, "", longopts, help) != -1)
+        lock = 0;                       /* --no-lock, the only option */
     if (argc - optind != 2)
         usage_error(argc - optind < 2 ? "missing NPROCS or NITERS" : "too many arguments");
     nprocs = parse_long("nprocs", argv[optind], 1, 64);
