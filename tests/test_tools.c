@@ -29,8 +29,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-/* In code run inside a namespace (a child): a failed step returns its line. */
-#define NEED(cond) do { if (!(cond)) return __LINE__; } while (0)
+/* In code run inside a namespace (a child): a failed step says which on
+ * stderr and makes the child exit 1. */
+#define NEED(cond) do { \
+        if (!(cond)) { \
+            fprintf(stderr, "%s:%d: failed: %s\n", __FILE__, __LINE__, #cond); \
+            return 1; \
+        } \
+    } while (0)
 
 union semun {
     int val;
@@ -419,7 +425,7 @@ START_TEST(ipcclean_creator_matches_segments_only)
 
     if (failed == -1)
         T_SKIP(T_NO_NAMESPACE);
-    ck_assert_msg(failed == 0, "line %d failed", failed);
+    ck_assert_msg(failed == 0, "a step failed (status %d; the step is on stderr)", failed);
 }
 END_TEST
 
@@ -573,7 +579,7 @@ START_TEST(ipcclean_no_filter_takes_all_of_a_plain_users)
         failed = own_uid_private_ipc(plain_user_steps, NULL);
     if (failed == -1)
         T_SKIP(T_NO_NAMESPACE);
-    ck_assert_msg(failed == 0, "line %d failed", failed);
+    ck_assert_msg(failed == 0, "a step failed (status %d; the step is on stderr)", failed);
 }
 END_TEST
 
@@ -604,7 +610,7 @@ START_TEST(ipcclean_as_root_needs_a_filter)
 
     if (failed == -1)
         T_SKIP(T_NO_NAMESPACE);
-    ck_assert_msg(failed == 0, "line %d failed", failed);
+    ck_assert_msg(failed == 0, "a step failed (status %d; the step is on stderr)", failed);
 }
 END_TEST
 
@@ -722,7 +728,7 @@ START_TEST(ipcrm_q_with_a_segment_id)
 
     if (failed == -1)
         T_SKIP(T_NO_NAMESPACE);
-    ck_assert_msg(failed == 0, "line %d failed", failed);
+    ck_assert_msg(failed == 0, "a step failed (status %d; the step is on stderr)", failed);
 }
 END_TEST
 
@@ -891,7 +897,7 @@ START_TEST(msg_settings_limit_queues)
 
     if (failed == -1)
         T_SKIP(T_NO_NAMESPACE);
-    ck_assert_msg(failed == 0, "line %d failed", failed);
+    ck_assert_msg(failed == 0, "a step failed (status %d; the step is on stderr)", failed);
 }
 END_TEST
 
@@ -936,7 +942,7 @@ START_TEST(sem_settings_limit_sets)
 
     if (failed == -1)
         T_SKIP(T_NO_NAMESPACE);
-    ck_assert_msg(failed == 0, "line %d failed", failed);
+    ck_assert_msg(failed == 0, "a step failed (status %d; the step is on stderr)", failed);
 }
 END_TEST
 
@@ -968,7 +974,7 @@ START_TEST(shm_settings_in_ipc_info_and_ipcs)
 
     if (failed == -1)
         T_SKIP(T_NO_NAMESPACE);
-    ck_assert_msg(failed == 0, "line %d failed", failed);
+    ck_assert_msg(failed == 0, "a step failed (status %d; the step is on stderr)", failed);
 }
 END_TEST
 
@@ -990,7 +996,7 @@ START_TEST(settings_belong_to_the_namespace)
     failed = t_private_ipc(change_msgmnb, NULL);
     if (failed == -1)
         T_SKIP(T_NO_NAMESPACE);
-    ck_assert_msg(failed == 0, "line %d failed", failed);
+    ck_assert_msg(failed == 0, "a step failed (status %d; the step is on stderr)", failed);
     ck_assert_int_eq(read_setting("msgmnb"), before);
 }
 END_TEST
