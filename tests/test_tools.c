@@ -604,6 +604,33 @@ static int root_refuses_steps(void *unused)
     return 0;
 }
 
+/* ipcs lists System V objects only: POSIX ones are files, which ls shows. */
+static int posix_not_in_ipcs_steps(void *unused)
+{
+    struct six s;
+    struct t_run r;
+    int failed;
+
+    (void)unused;
+    if ((failed = make_six(&s)) != 0)
+        return failed;
+    sh(&r, "ipcs -a | grep -c '^0x'", NULL, NULL);
+    NEED(strcmp(r.out, "3\n") == 0);                 /* the three System V ones */
+    for (int k = T_SHM; k <= T_MSG; k++)
+        NEED(access(s.paths[k], F_OK) == 0);
+    return 0;
+}
+
+START_TEST(ipcs_lists_no_posix_objects)
+{
+    int failed = t_private_ipc(posix_not_in_ipcs_steps, NULL);
+
+    if (failed == -1)
+        T_SKIP(T_NO_NAMESPACE);
+    ck_assert_msg(failed == 0, "a step failed (status %d; the step is on stderr)", failed);
+}
+END_TEST
+
 START_TEST(ipcclean_as_root_needs_a_filter)
 {
     int failed = t_private_ipc(root_refuses_steps, NULL);
@@ -743,12 +770,16 @@ START_TEST(ipcs_and_ipcrm_options)
         sh(&r, "ipcs $1 >/dev/null", "sh", ipcs_ok[i]);
         ck_assert_msg(r.status == 0, "ipcs %s: %d %s", ipcs_ok[i], r.status, r.err);
     }
+    /* util-linux's -a is all three kinds, with the usual columns; POSIX's -a
+     * is all print options (-b -c -o -p -t), which would show cpid, cuid... */
+    sh(&r, "ipcs -a | grep -c -e cpid -e cuid -e lspid -e attached", NULL, NULL);
+    ck_assert_str_eq(r.out, "0\n");
     sh(&r, "ipcs -o >/dev/null", NULL, NULL);
     ck_assert_int_eq(r.status, 1);
     ck_assert_ptr_nonnull(strstr(r.err, "invalid option -- 'o'"));
     t_run(&r, NULL, "/usr/bin/ipcrm", "--help", NULL);
     for (const char *const *o = (const char *const[]){ "-q,", "-Q,", "-s,", "-S,", "-m,",
-                                                        "-M,", NULL }; *o; o++)
+                                                        "-M,", "-a,", NULL }; *o; o++)
         ck_assert_msg(strstr(r.out, *o), "ipcrm --help has no %s", *o);
 }
 END_TEST
@@ -1085,6 +1116,7 @@ static Suite *tools_suite(void)
     tcase_add_test(ipcrm, ipcrm_removes_our_objects);
     tcase_add_test(ipcrm, ipcrm_q_with_a_segment_id);
     tcase_add_test(ipcrm, ipcs_and_ipcrm_options);
+    tcase_add_test(ipcrm, ipcs_lists_no_posix_objects);
     tcase_set_timeout(ipcrm, 60);
 
     tcase_add_test(perl, perl_receives_what_msg_send_sent);
