@@ -1177,5 +1177,7 @@ static Suite *tools_suite(void)
 
 int main(void)
 {
+    /* ipcs, ipcrm and ipcmk translate what they print; ipcls speaks English */
+    setenv("LC_ALL", "C", 1);
     return t_main(tools_suite);
 }
