@@ -792,7 +792,8 @@ END_TEST
  * -a -b -c -p -t but not -o (an XSI option util-linux does not have). */
 START_TEST(ipcs_and_ipcrm_options)
 {
-    static const char *const ipcs_ok[] = { "-q", "-m", "-s", "-a", "-b", "-c", "-p", "-t" };
+    static const char *const ipcs_ok[] = { "-q", "-m", "-s", "-a", "-b", "-c", "-p", "-t",
+                                           "-l", "-u", "--human" };
     struct t_run r;
 
     for (size_t i = 0; i < sizeof ipcs_ok / sizeof ipcs_ok[0]; i++) {
