@@ -599,6 +599,54 @@ START_TEST(ipcclean_no_filter_takes_all_of_a_plain_users)
 }
 END_TEST
 
+/* The mqueue mount point, the last one in /proc/self/mounts; "" if none. */
+static void last_mqueue_mount(char dir[PATH_MAX])
+{
+    char line[PATH_MAX + 256], type[64], mnt[PATH_MAX];
+    FILE *f = fopen("/proc/self/mounts", "r");
+
+    dir[0] = '\0';
+    while (f != NULL && fgets(line, sizeof line, f) != NULL)
+        if (sscanf(line, "%*s %4095s %63s", mnt, type) == 2 && strcmp(type, "mqueue") == 0)
+            snprintf(dir, PATH_MAX, "%s", mnt);
+    if (f != NULL)
+        fclose(f);
+}
+
+/* With no mqueue filesystem mounted, ipcclean says so in one line on stderr
+ * and goes on; with one, it says nothing. The namespace's own mqueue mount
+ * is taken away first (one inherited from the machine may stay: a user
+ * namespace cannot unmount it, and then the other answer is checked). */
+static int no_mqueue_steps(void *unused)
+{
+    char dir[PATH_MAX];
+    struct t_run r;
+    int id;
+
+    (void)unused;
+    for (last_mqueue_mount(dir); dir[0] != '\0' && umount2(dir, MNT_DETACH) == 0;)
+        last_mqueue_mount(dir);
+    NEED((id = shmget(IPC_PRIVATE, 4096, IPC_CREAT | 0600)) != -1);
+    t_run(&r, NULL, "chapters/tools/ipcclean", "--mine", NULL);
+    NEED(r.status == 0 && !t_exists(T_SHM, id));
+    if (dir[0] == '\0')
+        NEED(strcmp(r.err, "ipcclean: no mqueue filesystem is mounted: POSIX message queues "
+                           "not looked for\n") == 0);
+    else
+        NEED(strcmp(r.err, "") == 0);
+    return 0;
+}
+
+START_TEST(ipcclean_says_when_no_mqueue_is_mounted)
+{
+    int failed = t_private_ipc(no_mqueue_steps, NULL);
+
+    if (failed == -1)
+        T_SKIP(T_NO_NAMESPACE);
+    ck_assert_msg(failed == 0, "a step failed (status %d; the step is on stderr)", failed);
+}
+END_TEST
+
 /* Root (or a user who is root in a user namespace) must give a filter:
  * exit 2, one line, nothing removed. Played in a namespace of our own, so
  * that a mistake could not reach anyone's objects. */
@@ -1140,6 +1188,7 @@ static Suite *tools_suite(void)
     tcase_add_test(clean, ipcclean_creator_matches_segments_only);
     tcase_add_test(clean, ipcclean_no_filter_takes_all_of_a_plain_users);
     tcase_add_test(clean, ipcclean_as_root_needs_a_filter);
+    tcase_add_test(clean, ipcclean_says_when_no_mqueue_is_mounted);
     tcase_add_test(clean, ipcclean_never_takes_another_users);
     tcase_set_timeout(clean, 60);
 
