@@ -208,7 +208,9 @@ START_TEST(ipcls_rows_equal_ipcs_rows)
     struct t_run r;
     struct msqid_ds ds;
     void *at;
+    char cmd[PATH_MAX + 128];
     int n = 0, dest, locked;
+    bool is_locked;
 
     t_run(&r, NULL, "chapters/shm/shm_create", "-m", "0640", "100", NULL);
     dest = t_created(&r, T_SHM);
@@ -220,7 +222,11 @@ START_TEST(ipcls_rows_equal_ipcs_rows)
     t_run(&r, NULL, "chapters/shm/shm_create", "-K", key, "5000", NULL);
     locked = t_created(&r, T_SHM);
     objs[n++] = (struct made){ T_SHM, locked };
-    shmctl(locked, SHM_LOCK, NULL);          /* "locked" where we may lock; either way alike */
+    is_locked = shmctl(locked, SHM_LOCK, NULL) == 0;   /* where we may lock */
+    snprintf(key, sizeof key, "0x%08x", (unsigned int)t_key(0x81, NULL));   /* high bit */
+    ck_assert(key[2] >= '8');
+    t_run(&r, NULL, "chapters/shm/shm_create", "-m", "0751", "-K", key, "64", NULL);
+    objs[n++] = (struct made){ T_SHM, t_created(&r, T_SHM) };        /* execute bits too */
     t_run(&r, NULL, "chapters/sem/sem_create", "-m", "0444", "3", NULL);
     objs[n++] = (struct made){ T_SEM, t_created(&r, T_SEM) };
     t_run(&r, NULL, "chapters/msg/msg_create", "-m", "0604", NULL);
@@ -239,6 +245,12 @@ START_TEST(ipcls_rows_equal_ipcs_rows)
     objs[n++] = (struct made){ T_MSG, ipcmk(T_MSG, "-Q", NULL, false) };
 
     compare_with_ipcs(objs, n);
+    /* the states are there, not just alike */
+    snprintf(id_text, sizeof id_text, "%d %d", dest, locked);
+    snprintf(cmd, sizeof cmd, "%s/chapters/tools/ipcls -m | awk -v d=\"${1%% *}\" "
+             "-v l=\"${1#* }\" '$2 == d || $2 == l { print $7 }' | sort", t_top());
+    sh(&r, cmd, "sh", id_text);
+    ck_assert_str_eq(r.out, is_locked ? "dest\nlocked\n" : "dest\n");
 
     ck_assert_int_eq(shmdt(at), 0);                          /* destroys it */
     for (int i = 1; i < n; i++)
@@ -401,6 +413,29 @@ START_TEST(ipcclean_key_removes_ipcmk_objects)
         ck_assert_int_eq(r.status, 0);
         ck_assert_str_eq(r.out, "");
     }
+}
+END_TEST
+
+/* A queue we made and gave away with IPC_SET is its new owner's: ipcclean
+ * leaves it, though IPC_RMID would let us, its creator, remove it. */
+START_TEST(ipcclean_leaves_what_we_gave_away)
+{
+    char key[16];
+    struct msqid_ds ds;
+    struct t_run r;
+    key_t k = t_key(1, NULL);
+    int id = t_get(T_MSG, k, IPC_CREAT | IPC_EXCL | 0600);
+
+    ck_assert_int_ne(id, -1);
+    ck_assert_int_eq(msgctl(id, IPC_STAT, &ds), 0);
+    ds.msg_perm.uid = nameless_uid();
+    ck_assert_int_eq(msgctl(id, IPC_SET, &ds), 0);
+    snprintf(key, sizeof key, "0x%08x", (unsigned int)k);
+    t_run(&r, NULL, "chapters/tools/ipcclean", "--key", key, NULL);
+    ck_assert_int_eq(r.status, 0);
+    ck_assert_str_eq(r.out, "");
+    ck_assert(t_exists(T_MSG, id));
+    ck_assert_int_eq(t_rm(T_MSG, id), 0);                    /* the creator may */
 }
 END_TEST
 
@@ -1190,6 +1225,7 @@ static Suite *tools_suite(void)
     tcase_add_test(clean, ipcclean_as_root_needs_a_filter);
     tcase_add_test(clean, ipcclean_says_when_no_mqueue_is_mounted);
     tcase_add_test(clean, ipcclean_never_takes_another_users);
+    tcase_add_test(clean, ipcclean_leaves_what_we_gave_away);
     tcase_set_timeout(clean, 60);
 
     tcase_add_test(ipcrm, ipcrm_removes_our_objects);

@@ -2,12 +2,15 @@
  *
  * usage: ipcclean [-n] [-k KEY | -c PID | -m]
  *
- * "The current user's" means what IPC_RMID lets this user remove and no
- * more: a System V object whose owner (uid) or creator (cuid) is our
- * effective uid, and a POSIX name whose file we own, in /dev/shm (shared
- * memory objects, and named semaphores as sem.NAME) or in the mqueue
- * filesystem (message queues; found in /proc/self/mounts). Another user's
- * object is never touched, not even by root. A filter narrows the choice:
+ * "The current user's" means what we own: a System V object whose owner
+ * (uid, the owner column of ipcs) is our effective uid, and a POSIX name
+ * whose file we own, in /dev/shm (shared memory objects, and named
+ * semaphores as sem.NAME) or in the mqueue filesystem (message queues;
+ * found in /proc/self/mounts). Another user's object is never touched, not
+ * even by root, and not one we made and gave away with IPC_SET (IPC_RMID
+ * would let its creator remove it: ipcrm does that, on purpose). Mind that
+ * a desktop's browser and sound server keep their own shared memory in
+ * /dev/shm too: look with -n first. A filter narrows the choice:
  *   -k KEY   System V objects with this key (hex, as ipcs prints it)
  *   -c PID   segments created by process PID: only a segment records its
  *            creator's pid (shm_cpid); sets and queues never match
@@ -42,7 +45,7 @@
 
 static const char help[] =
     "usage: ipcclean [-n] [-k KEY | -c PID | -m]\n"
-    "Remove the current user's System V objects (owner or creator is us) and\n"
+    "Remove the current user's System V objects (the owner is us) and\n"
     "POSIX names (files we own in /dev/shm and the mqueue filesystem); never\n"
     "another user's. One line per object: \"removed KIND ID KEY\" or\n"
     "\"removed KIND PATH\" (KIND: shm sem msg posix-shm posix-sem posix-mq).\n"
@@ -96,13 +99,13 @@ static void report(const char *kind, int id, key_t key, const char *path)
 
 // tag::sysv[]
 /* Read /proc/sysvipc/FILE and remove what matches. Only the first columns
- * matter: key id perms, then uid and cuid, and for a segment its cpid. */
+ * matter: key and id, then, skipping what we do not need (%*), the uid,
+ * and for a segment its creator's pid (cpid). */
 static void sysv(const char *kind)
 {
     char path[64], line[1024];
-    int key, id, cpid = 0;
-    unsigned int mode, uid, gid, cuid;
-    unsigned long size, n1, n2;
+    int key, id, cpid = 0, ok;
+    unsigned int uid;
     FILE *f;
 
     snprintf(path, sizeof path, "/proc/sysvipc/%s", kind);
@@ -111,22 +114,21 @@ static void sysv(const char *kind)
     if (fgets(line, sizeof line, f) == NULL)      /* the column names */
         line[0] = '\0';
     while (fgets(line, sizeof line, f) != NULL) {
-        int ok = strcmp(kind, "shm") == 0
-            ? sscanf(line, "%d %d %o %lu %d %lu %lu %u %u %u", &key, &id, &mode, &size,
-                     &cpid, &n1, &n2, &uid, &gid, &cuid) == 10
-            : strcmp(kind, "msg") == 0
-            ? sscanf(line, "%d %d %o %lu %lu %lu %lu %u %u %u", &key, &id, &mode, &size,
-                     &n1, &n2, &n2, &uid, &gid, &cuid) == 10
-            : sscanf(line, "%d %d %o %lu %u %u %u", &key, &id, &mode, &size, &uid, &gid,
-                     &cuid) == 7;
+        if (strcmp(kind, "shm") == 0)   /* key shmid perms size cpid lpid nattch uid */
+            ok = sscanf(line, "%d %d %*o %*u %d %*d %*u %u", &key, &id, &cpid, &uid) == 4;
+        else if (strcmp(kind, "msg") == 0)  /* key msqid perms cbytes qnum lspid lrpid uid */
+            ok = sscanf(line, "%d %d %*o %*u %*u %*d %*d %u", &key, &id, &uid) == 3;
+        else                                /* key semid perms nsems uid */
+            ok = sscanf(line, "%d %d %*o %*u %u", &key, &id, &uid) == 3;
         if (!ok)
-            fatal("%s: a line I cannot read: %s", path, line);
-        if (uid != geteuid() && cuid != geteuid())           // <1>
+            fatal("%s: a line I cannot read: %.*s", path, (int)strcspn(line, "\n"),
+                  line);
+        if (uid != geteuid())                                // <1>
             continue;
         if ((filter == KEY && key != wanted_key) ||
             (filter == CREATOR && (strcmp(kind, "shm") != 0 || cpid != wanted_pid)))  // <2>
             continue;
-        if (!dry_run) {
+        if (!dry_run) {                                      // <3>
             int rc = strcmp(kind, "shm") == 0 ? shmctl(id, IPC_RMID, NULL)
                    : strcmp(kind, "sem") == 0 ? semctl(id, 0, IPC_RMID)
                    : msgctl(id, IPC_RMID, NULL);
@@ -140,6 +142,8 @@ static void sysv(const char *kind)
         }
         report(kind, id, (key_t)key, NULL);
     }
+    if (ferror(f))
+        die("read %s", path);
     fclose(f);
 }
 // end::sysv[]

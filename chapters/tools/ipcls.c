@@ -137,7 +137,8 @@ static void list(const struct section *s, int mine_only)
         line[0] = '\0';
     while (fgets(line, sizeof line, f) != NULL) {
         if (!parse(s->kind, line, &o))
-            fatal("%s: a line I cannot read: %s", s->file, line);
+            fatal("%s: a line I cannot read: %.*s", s->file, (int)strcspn(line, "\n"),
+                  line);
         if (mine_only && o.uid != geteuid() && o.cuid != geteuid())
             continue;
         s->print(&o);
