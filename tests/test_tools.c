@@ -541,17 +541,24 @@ static bool six_lines(const char *out, const struct six *s, const char *verb)
 }
 
 /* A plain user: with no filter (and with --mine) all six of its objects
- * match, -n removes none, then they all go; nothing else is touched. */
+ * match, -n removes none, then they all go; nothing else is touched: not a
+ * directory of ours in /dev/shm nor the file in it, not a symbolic link of
+ * ours to that file. */
 static int plain_user_steps(void *unused)
 {
     struct six s;
     struct t_run r;
-    int failed;
+    struct stat st;
+    int failed, fd;
 
     (void)unused;
     NEED(geteuid() != 0);
     if ((failed = make_six(&s)) != 0)
         return failed;
+    NEED(mkdir("/dev/shm/dir", 0700) == 0);
+    NEED((fd = open("/dev/shm/dir/file", O_WRONLY | O_CREAT | O_EXCL, 0600)) != -1);
+    close(fd);
+    NEED(symlink("dir/file", "/dev/shm/link") == 0);
     t_run(&r, NULL, "chapters/tools/ipcclean", "-n", NULL);
     NEED(r.status == 0 && strcmp(r.err, "") == 0);
     NEED(six_lines(r.out, &s, "would remove") && six_are(&s, true));
@@ -562,6 +569,8 @@ static int plain_user_steps(void *unused)
     NEED(six_lines(r.out, &s, "removed") && six_are(&s, false));
     t_run(&r, NULL, "chapters/tools/ipcclean", NULL);
     NEED(r.status == 0 && strcmp(r.out, "") == 0);
+    NEED(lstat("/dev/shm/link", &st) == 0 && S_ISLNK(st.st_mode));
+    NEED(stat("/dev/shm/dir/file", &st) == 0 && S_ISREG(st.st_mode));
     return 0;
 }
 
@@ -1014,15 +1023,21 @@ static int msg_limit_steps(void *unused)
     struct msginfo info;
     struct msqid_ds ds;
     struct t_run r;
-    int a, b;
+    unsigned long qbytes;
+    int a, b, before;
 
     (void)unused;
+    NEED((before = msgget(IPC_PRIVATE, IPC_CREAT | 0600)) != -1);
+    NEED(msgctl(before, IPC_STAT, &ds) == 0 && ds.msg_qbytes != 1000);
+    qbytes = ds.msg_qbytes;
     NEED(t_write_file("/proc/sys/kernel/msgmnb", "1000\n"));
     NEED(t_write_file("/proc/sys/kernel/msgmax", "100\n"));
     t_run(&r, NULL, "/usr/sbin/sysctl", "-q", "-w", "kernel.msgmni=2", NULL);
     NEED(r.status == 0 && read_setting("msgmni") == 2);
     NEED((a = msgget(IPC_PRIVATE, IPC_CREAT | 0600)) != -1);
     NEED(msgctl(a, IPC_STAT, &ds) == 0 && ds.msg_qbytes == 1000);
+    NEED(msgctl(before, IPC_STAT, &ds) == 0 && ds.msg_qbytes == qbytes);   /* kept */
+    NEED(msgctl(before, IPC_RMID, NULL) == 0);
     NEED(msgsnd(a, &m, 101, IPC_NOWAIT) == -1 && errno == EINVAL);
     NEED(msgsnd(a, &m, 100, IPC_NOWAIT) == 0);
     NEED((b = msgget(IPC_PRIVATE, IPC_CREAT | 0600)) != -1);
@@ -1122,12 +1137,23 @@ START_TEST(shm_settings_in_ipc_info_and_ipcs)
 }
 END_TEST
 
-/* Settings are per IPC namespace: one changed in ours leaves the machine's. */
+/* Settings are per IPC namespace: one changed in ours leaves the machine's,
+ * and a namespace made in ours starts from the kernel's defaults, not from
+ * our values. */
 static int change_msgmnb(void *unused)
 {
+    long fresh = read_setting("msgmnb");
+    int status;
+    pid_t pid;
+
     (void)unused;
+    NEED(fresh != -1 && fresh != 1234);
     NEED(t_write_file("/proc/sys/kernel/msgmnb", "1234\n"));
     NEED(read_setting("msgmnb") == 1234);
+    NEED((pid = fork()) != -1);
+    if (pid == 0)
+        _exit(unshare(CLONE_NEWIPC) == 0 && read_setting("msgmnb") == fresh ? 0 : 1);
+    NEED(waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0);
     return 0;
 }
 
