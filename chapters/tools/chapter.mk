@@ -1,0 +1,3 @@
+# Tools: ipcs and ipcrm, and our own ipcls (a listing from /proc/sysvipc) and
+# ipcclean (removing what a user left behind).
+PROGRAMS += $(addprefix chapters/tools/,ipcls ipcclean)
