@@ -188,7 +188,7 @@ void t_posix_name(char name[64])
     append(registry_fd, "name %s\n", name);
 }
 
-const char *t_mqueue_dir(void)
+const char *t_mqueue_mount(void)
 {
     static char dir[PATH_MAX];
     struct mntent *m;
@@ -200,8 +200,15 @@ const char *t_mqueue_dir(void)
             snprintf(dir, sizeof dir, "%s", m->mnt_dir);
     if (f != NULL)
         endmntent(f);
-    if (dir[0] != '\0')
-        return dir;
+    return dir[0] != '\0' ? dir : NULL;
+}
+
+const char *t_mqueue_dir(void)
+{
+    static char dir[PATH_MAX];
+
+    if (t_mqueue_mount() != NULL)
+        return t_mqueue_mount();
     if (!t_root() || unshare(CLONE_NEWNS) == -1)
         return NULL;
     /* private: the mount must not propagate back to the machine's namespace */

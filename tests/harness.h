@@ -42,11 +42,12 @@ const char *t_top(void);
  * fails the run. */
 void t_posix_name(char name[64]);
 
-/* Where the queues of POSIX message queues are listed: the mount point of an
- * mqueue filesystem (usually /dev/mqueue). Where none is mounted and we are
- * root, the test process mounts one in the run's directory, in a mount
- * namespace of its own (it and its children see it; nobody else does).
- * NULL if neither: the caller skips. */
+/* Where POSIX message queues are listed: the mount point of an mqueue
+ * filesystem (usually /dev/mqueue), the last one mounted; NULL if none. */
+const char *t_mqueue_mount(void);
+/* The same, but where none is mounted and we are root, the test process
+ * mounts one in the run's directory, in a mount namespace of its own (it and
+ * its children see it; nobody else does). NULL if neither: the caller skips. */
 const char *t_mqueue_dir(void);
 
 /* --- the three kinds of object --------------------------------------------- */

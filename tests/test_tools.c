@@ -595,40 +595,6 @@ static int root_and_nobody_steps(void *unused)
     return 0;
 }
 
-/* The harness's namespace makes a plain user root inside it; this one keeps
- * the user's own uid (mapped to itself), so that what runs there, without
- * capabilities after exec, is a plain user in a namespace of its own. */
-static int own_uid_private_ipc(int (*fn)(void *), void *arg)
-{
-    char map[64], dir[PATH_MAX];
-    int status;
-    pid_t pid = fork();
-
-    ck_assert(pid != -1);
-    if (pid == 0) {
-        uid_t uid = geteuid();
-        gid_t gid = getegid();
-
-        if (unshare(CLONE_NEWUSER | CLONE_NEWIPC | CLONE_NEWNS) == -1)
-            _exit(255);
-        snprintf(map, sizeof map, "%u %u 1\n", (unsigned int)uid, (unsigned int)uid);
-        t_write_file("/proc/self/setgroups", "deny\n");
-        if (!t_write_file("/proc/self/uid_map", map))
-            _exit(255);
-        snprintf(map, sizeof map, "%u %u 1\n", (unsigned int)gid, (unsigned int)gid);
-        if (!t_write_file("/proc/self/gid_map", map))
-            _exit(255);
-        snprintf(dir, sizeof dir, "%s/mqueue-own-%ld", t_rundir(), (long)getpid());
-        if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == -1 ||
-            mount("tmpfs", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777") == -1 ||
-            mkdir(dir, 0755) == -1 || mount("mqueue", dir, "mqueue", 0, NULL) == -1)
-            _exit(255);
-        _exit(fn(arg));
-    }
-    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-    return WIFEXITED(status) ? (WEXITSTATUS(status) == 255 ? -1 : WEXITSTATUS(status)) : 128;
-}
-
 START_TEST(ipcclean_no_filter_takes_all_of_a_plain_users)
 {
     int failed;
@@ -636,26 +602,12 @@ START_TEST(ipcclean_no_filter_takes_all_of_a_plain_users)
     if (t_root())
         failed = t_private_ipc(root_and_nobody_steps, NULL);
     else
-        failed = own_uid_private_ipc(plain_user_steps, NULL);
+        failed = t_private_ipc_as_me(plain_user_steps, NULL);
     if (failed == -1)
         T_SKIP(T_NO_NAMESPACE);
     ck_assert_msg(failed == 0, "a step failed (status %d; the step is on stderr)", failed);
 }
 END_TEST
-
-/* The mqueue mount point, the last one in /proc/self/mounts; "" if none. */
-static void last_mqueue_mount(char dir[PATH_MAX])
-{
-    char line[PATH_MAX + 256], type[64], mnt[PATH_MAX];
-    FILE *f = fopen("/proc/self/mounts", "r");
-
-    dir[0] = '\0';
-    while (f != NULL && fgets(line, sizeof line, f) != NULL)
-        if (sscanf(line, "%*s %4095s %63s", mnt, type) == 2 && strcmp(type, "mqueue") == 0)
-            snprintf(dir, PATH_MAX, "%s", mnt);
-    if (f != NULL)
-        fclose(f);
-}
 
 /* With no mqueue filesystem mounted, ipcclean says so in one line on stderr
  * and goes on; with one, it says nothing. The namespace's own mqueue mount
@@ -663,17 +615,17 @@ static void last_mqueue_mount(char dir[PATH_MAX])
  * namespace cannot unmount it, and then the other answer is checked). */
 static int no_mqueue_steps(void *unused)
 {
-    char dir[PATH_MAX];
+    const char *dir;
     struct t_run r;
     int id;
 
     (void)unused;
-    for (last_mqueue_mount(dir); dir[0] != '\0' && umount2(dir, MNT_DETACH) == 0;)
-        last_mqueue_mount(dir);
+    while ((dir = t_mqueue_mount()) != NULL && umount2(dir, MNT_DETACH) == 0)
+        ;
     NEED((id = shmget(IPC_PRIVATE, 4096, IPC_CREAT | 0600)) != -1);
     t_run(&r, NULL, "chapters/tools/ipcclean", "--mine", NULL);
     NEED(r.status == 0 && !t_exists(T_SHM, id));
-    if (dir[0] == '\0')
+    if (dir == NULL)
         NEED(strcmp(r.err, "ipcclean: no mqueue filesystem is mounted: POSIX message queues "
                            "not looked for\n") == 0);
     else

@@ -61,32 +61,6 @@ static enum { ALL, KEY, CREATOR } filter = ALL;
 static key_t wanted_key;
 static long wanted_pid;
 
-/* next_option() knows only short options and --help: long names become
- * their letters first ("--key K" is "-k K"). */
-static void long_to_short(int argc, char *argv[])
-{
-    static const char *const names[][2] = {
-        { "--dry-run", "-n" }, { "--key", "-k" }, { "--creator", "-c" }, { "--mine", "-m" },
-    };
-
-    for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
-        for (size_t n = 0; n < sizeof names / sizeof names[0]; n++) {
-            if (strcmp(argv[i], names[n][0]) != 0)
-                continue;
-            if (n == 1 || n == 2) {             /* --key and --creator take the next one */
-                if (i + 1 == argc)
-                    usage_error("option %s needs an argument", names[n][0]);
-                argv[i++] = (char *)names[n][1];
-            } else {
-                argv[i] = (char *)names[n][1];
-            }
-            break;
-        }
-        if ((strcmp(argv[i], "-k") == 0 || strcmp(argv[i], "-c") == 0) && i + 1 < argc)
-            i++;                                /* -k's argument is not an option */
-    }
-}
-
 static void report(const char *kind, int id, key_t key, const char *path)
 {
     const char *verb = dry_run ? "would remove" : "removed";
@@ -205,11 +179,17 @@ static const char *mqueue_dir(void)
 
 int main(int argc, char *argv[])
 {
+    static const struct option longopts[] = {
+        { "dry-run", no_argument, NULL, 'n' },
+        { "key", required_argument, NULL, 'k' },
+        { "creator", required_argument, NULL, 'c' },
+        { "mine", no_argument, NULL, 'm' },
+        { NULL, 0, NULL, 0 },
+    };
     int opt, filters = 0;
     const char *mq;
 
-    long_to_short(argc, argv);
-    while ((opt = next_option(argc, argv, "nk:c:m", help)) != -1) {
+    while ((opt = next_long_option(argc, argv, "nk:c:m", longopts, help)) != -1) {
         switch (opt) {
         case 'n': dry_run = 1; break;
         case 'k': filter = KEY; wanted_key = parse_key_option('K', optarg); filters++; break;
