@@ -133,6 +133,14 @@ int t_private_ipc(int (*fn)(void *), void *arg);
  * runs is a plain user without capabilities (for root, as t_private_ipc). */
 int t_private_ipc_as_me(int (*fn)(void *), void *arg);
 #define T_NO_NAMESPACE "cannot make an IPC namespace: not root, and user namespaces are off"
+/* In a test: FN(ARG) in t_private_ipc; skip where no namespace can be made,
+ * fail unless FN returned 0 (else the number of its failed step). */
+#define T_IN_PRIVATE_IPC(fn, arg) do { \
+        int step_ = t_private_ipc((fn), (arg)); \
+        if (step_ == -1) \
+            T_SKIP(T_NO_NAMESPACE); \
+        ck_assert_msg(step_ == 0, "%s: step %d failed (stderr may say more)", #fn, step_); \
+    } while (0)
 /* Write TEXT to PATH (a setting: /proc/sys/kernel/msgmnb); false on failure. */
 bool t_write_file(const char *path, const char *text);
 

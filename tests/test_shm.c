@@ -255,11 +255,7 @@ static int rmid_forced_steps(void *unused)
 
 START_TEST(rmid_forced_destroys_at_nattch_0)
 {
-    int failed = t_private_ipc(rmid_forced_steps, NULL);
-
-    if (failed == -1)
-        T_SKIP(T_NO_NAMESPACE);
-    ck_assert_msg(failed == 0, "step %d failed", failed);
+    T_IN_PRIVATE_IPC(rmid_forced_steps, NULL);
 }
 END_TEST
 
@@ -940,11 +936,7 @@ static int ns_limits_steps(void *unused)
 
 START_TEST(limits_enospc_and_shmmax)
 {
-    int failed = t_private_ipc(ns_limits_steps, NULL);
-
-    if (failed == -1)
-        T_SKIP(T_NO_NAMESPACE);
-    ck_assert_msg(failed == 0, "step %d failed", failed);
+    T_IN_PRIVATE_IPC(ns_limits_steps, NULL);
 }
 END_TEST
 

@@ -472,11 +472,7 @@ static int creator_steps(void *unused)
 
 START_TEST(ipcclean_creator_matches_segments_only)
 {
-    int failed = t_private_ipc(creator_steps, NULL);
-
-    if (failed == -1)
-        T_SKIP(T_NO_NAMESPACE);
-    ck_assert_msg(failed == 0, "a step failed (status %d; the step is on stderr)", failed);
+    T_IN_PRIVATE_IPC(creator_steps, NULL);
 }
 END_TEST
 
@@ -605,7 +601,7 @@ START_TEST(ipcclean_no_filter_takes_all_of_a_plain_users)
         failed = t_private_ipc_as_me(plain_user_steps, NULL);
     if (failed == -1)
         T_SKIP(T_NO_NAMESPACE);
-    ck_assert_msg(failed == 0, "a step failed (status %d; the step is on stderr)", failed);
+    ck_assert_msg(failed == 0, "step %d failed (stderr may say more)", failed);
 }
 END_TEST
 
@@ -635,11 +631,7 @@ static int no_mqueue_steps(void *unused)
 
 START_TEST(ipcclean_says_when_no_mqueue_is_mounted)
 {
-    int failed = t_private_ipc(no_mqueue_steps, NULL);
-
-    if (failed == -1)
-        T_SKIP(T_NO_NAMESPACE);
-    ck_assert_msg(failed == 0, "a step failed (status %d; the step is on stderr)", failed);
+    T_IN_PRIVATE_IPC(no_mqueue_steps, NULL);
 }
 END_TEST
 
@@ -683,21 +675,13 @@ static int posix_not_in_ipcs_steps(void *unused)
 
 START_TEST(ipcs_lists_no_posix_objects)
 {
-    int failed = t_private_ipc(posix_not_in_ipcs_steps, NULL);
-
-    if (failed == -1)
-        T_SKIP(T_NO_NAMESPACE);
-    ck_assert_msg(failed == 0, "a step failed (status %d; the step is on stderr)", failed);
+    T_IN_PRIVATE_IPC(posix_not_in_ipcs_steps, NULL);
 }
 END_TEST
 
 START_TEST(ipcclean_as_root_needs_a_filter)
 {
-    int failed = t_private_ipc(root_refuses_steps, NULL);
-
-    if (failed == -1)
-        T_SKIP(T_NO_NAMESPACE);
-    ck_assert_msg(failed == 0, "a step failed (status %d; the step is on stderr)", failed);
+    T_IN_PRIVATE_IPC(root_refuses_steps, NULL);
 }
 END_TEST
 
@@ -824,11 +808,7 @@ static int ipcrm_q_steps(void *unused)
 
 START_TEST(ipcrm_q_with_a_segment_id)
 {
-    int failed = t_private_ipc(ipcrm_q_steps, NULL);
-
-    if (failed == -1)
-        T_SKIP(T_NO_NAMESPACE);
-    ck_assert_msg(failed == 0, "a step failed (status %d; the step is on stderr)", failed);
+    T_IN_PRIVATE_IPC(ipcrm_q_steps, NULL);
 }
 END_TEST
 
@@ -1004,11 +984,7 @@ static int msg_limit_steps(void *unused)
 
 START_TEST(msg_settings_limit_queues)
 {
-    int failed = t_private_ipc(msg_limit_steps, NULL);
-
-    if (failed == -1)
-        T_SKIP(T_NO_NAMESPACE);
-    ck_assert_msg(failed == 0, "a step failed (status %d; the step is on stderr)", failed);
+    T_IN_PRIVATE_IPC(msg_limit_steps, NULL);
 }
 END_TEST
 
@@ -1049,11 +1025,7 @@ static int sem_limit_steps(void *unused)
 
 START_TEST(sem_settings_limit_sets)
 {
-    int failed = t_private_ipc(sem_limit_steps, NULL);
-
-    if (failed == -1)
-        T_SKIP(T_NO_NAMESPACE);
-    ck_assert_msg(failed == 0, "a step failed (status %d; the step is on stderr)", failed);
+    T_IN_PRIVATE_IPC(sem_limit_steps, NULL);
 }
 END_TEST
 
@@ -1081,11 +1053,7 @@ static int shm_setting_steps(void *unused)
 
 START_TEST(shm_settings_in_ipc_info_and_ipcs)
 {
-    int failed = t_private_ipc(shm_setting_steps, NULL);
-
-    if (failed == -1)
-        T_SKIP(T_NO_NAMESPACE);
-    ck_assert_msg(failed == 0, "a step failed (status %d; the step is on stderr)", failed);
+    T_IN_PRIVATE_IPC(shm_setting_steps, NULL);
 }
 END_TEST
 
@@ -1112,13 +1080,9 @@ static int change_msgmnb(void *unused)
 START_TEST(settings_belong_to_the_namespace)
 {
     long before = read_setting("msgmnb");
-    int failed;
 
     ck_assert_int_ne(before, 1234);
-    failed = t_private_ipc(change_msgmnb, NULL);
-    if (failed == -1)
-        T_SKIP(T_NO_NAMESPACE);
-    ck_assert_msg(failed == 0, "a step failed (status %d; the step is on stderr)", failed);
+    T_IN_PRIVATE_IPC(change_msgmnb, NULL);
     ck_assert_int_eq(read_setting("msgmnb"), before);
 }
 END_TEST
