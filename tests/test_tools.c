@@ -204,7 +204,7 @@ static void compare_with_ipcs(const struct made *objs, int n)
 START_TEST(ipcls_rows_equal_ipcs_rows)
 {
     struct made objs[12];
-    char key[16], id_text[16];
+    char key[16], id_text[32];              /* two ids of up to 10 digits */
     struct t_run r;
     struct msqid_ds ds;
     void *at;
