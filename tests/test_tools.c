@@ -404,15 +404,44 @@ START_TEST(ipcclean_key_removes_ipcmk_objects)
         ck_assert_str_eq(r.out, expect);
         ck_assert_str_eq(r.err, "");
         ck_assert(t_exists(made[i].kind, id));
-        t_run(&r, NULL, "chapters/tools/ipcclean", "-k", key, NULL);
+        t_run(&r, NULL, "chapters/tools/ipcclean", "-K", key, NULL);
         snprintf(expect, sizeof expect, "removed %s %d %s\n", t_kind_name[made[i].kind], id, key);
         ck_assert_int_eq(r.status, 0);
         ck_assert_str_eq(r.out, expect);
         ck_assert(!t_exists(made[i].kind, id));
-        t_run(&r, NULL, "chapters/tools/ipcclean", "-k", key, NULL);   /* nothing left */
+        t_run(&r, NULL, "chapters/tools/ipcclean", "-K", key, NULL);   /* nothing left */
         ck_assert_int_eq(r.status, 0);
         ck_assert_str_eq(r.out, "");
     }
+}
+END_TEST
+
+/* -k PATH:ID names the key as the demos make it (ftok). A segment still
+ * attached is marked "dest" by the first run and not offered again. */
+START_TEST(ipcclean_ftok_key_and_an_attached_segment)
+{
+    char path[PATH_MAX], arg[PATH_MAX + 8], expect[128];
+    struct t_run r;
+    key_t k = t_key(42, path);
+    int id = t_get(T_SHM, k, IPC_CREAT | IPC_EXCL | 0600);
+    void *p;
+
+    ck_assert_int_ne(id, -1);
+    ck_assert_ptr_ne(p = shmat(id, NULL, SHM_RDONLY), (void *)-1);
+    snprintf(arg, sizeof arg, "%s:42", path);
+    snprintf(expect, sizeof expect, "removed shm %d 0x%08x\n", id, (unsigned int)k);
+    t_run(&r, NULL, "chapters/tools/ipcclean", "-k", arg, NULL);
+    ck_assert_int_eq(r.status, 0);
+    ck_assert_str_eq(r.out, expect);
+    ck_assert_int_eq(t_proc_mode(T_SHM, id) & SHM_DEST, SHM_DEST);
+    t_run(&r, NULL, "chapters/tools/ipcclean", "-n", "-k", arg, NULL);  /* key 0 now */
+    ck_assert_str_eq(r.out, "");
+    snprintf(arg, sizeof arg, "%d", (int)getpid());
+    t_run(&r, NULL, "chapters/tools/ipcclean", "-n", "--creator", arg, NULL);
+    ck_assert_int_eq(r.status, 0);
+    ck_assert_str_eq(r.out, "");                        /* dest: not offered again */
+    ck_assert_int_eq(shmdt(p), 0);
+    ck_assert(!t_exists(T_SHM, id));
 }
 END_TEST
 
@@ -586,7 +615,7 @@ static int root_and_nobody_steps(void *unused)
     NEED(six_are(&s, true));
     t_run(&r, NULL, "chapters/tools/ipcclean", NULL);
     NEED(r.status == 2 && strcmp(r.out, "") == 0 && t_lines(r.err) == 1 && six_are(&s, true));
-    t_run(&r, NULL, "chapters/tools/ipcclean", "-m", NULL);
+    t_run(&r, NULL, "chapters/tools/ipcclean", "-u", NULL);
     NEED(r.status == 0 && six_lines(r.out, &s, "removed") && six_are(&s, false));
     return 0;
 }
@@ -608,7 +637,8 @@ END_TEST
 /* With no mqueue filesystem mounted, ipcclean says so in one line on stderr
  * and goes on; with one, it says nothing. The namespace's own mqueue mount
  * is taken away first (one inherited from the machine may stay: a user
- * namespace cannot unmount it, and then the other answer is checked). */
+ * namespace cannot unmount it, and then the other answer is checked: the
+ * machine's queues are not this namespace's, and ipcclean leaves them). */
 static int no_mqueue_steps(void *unused)
 {
     const char *dir;
@@ -624,14 +654,51 @@ static int no_mqueue_steps(void *unused)
     if (dir == NULL)
         NEED(strcmp(r.err, "ipcclean: no mqueue filesystem is mounted: POSIX message queues "
                            "not looked for\n") == 0);
-    else
-        NEED(strcmp(r.err, "") == 0);
+    else                    /* the machine's mount: its queues are left alone */
+        NEED(strcmp(r.err, "") == 0 || strstr(r.err, "of another IPC namespace") != NULL);
     return 0;
 }
 
 START_TEST(ipcclean_says_when_no_mqueue_is_mounted)
 {
     T_IN_PRIVATE_IPC(no_mqueue_steps, NULL);
+}
+END_TEST
+
+/* In a shell of `unshare -i` the mqueue mount still shows the machine's
+ * queues: ipcclean offers our queue outside such a shell, and inside it
+ * leaves the queue alone and says why. Only -n is run: /dev/shm is the
+ * machine's in there. */
+START_TEST(ipcclean_leaves_another_namespaces_queues)
+{
+    const char *dir = t_mqueue_dir();
+    char name[64], prog[PATH_MAX], offer[PATH_MAX + 64], note[PATH_MAX + 64];
+    struct t_run r;
+    mqd_t q;
+
+    if (dir == NULL)
+        T_SKIP("no mqueue filesystem is mounted, and only root could mount one");
+    t_posix_name(name);
+    ck_assert_int_ne(q = mq_open(name, O_CREAT | O_EXCL | O_RDONLY, 0600, NULL), (mqd_t)-1);
+    snprintf(offer, sizeof offer, "would remove posix-mq %s%s\n", dir, name);
+    snprintf(note, sizeof note, "ipcclean: %s shows queues of another IPC namespace: "
+                                "left alone\n", dir);
+    t_run(&r, NULL, "chapters/tools/ipcclean", "-n", "--mine", NULL);
+    ck_assert_int_eq(r.status, 0);
+    ck_assert_ptr_nonnull(strstr(r.out, offer));
+    snprintf(prog, sizeof prog, "%s/chapters/tools/ipcclean", t_top());
+    if (t_root())
+        t_run(&r, NULL, "/usr/bin/unshare", "--ipc", prog, "-n", "--mine", NULL);
+    else
+        t_run(&r, NULL, "/usr/bin/unshare", "--map-root-user", "--ipc", prog, "-n", "--mine",
+              NULL);
+    if (r.status != 0 && strstr(r.err, "unshare failed") != NULL)
+        T_SKIP("unshare: cannot make an IPC namespace here (user namespaces off?)");
+    ck_assert_int_eq(r.status, 0);
+    ck_assert_ptr_null(strstr(r.out, offer));
+    ck_assert_ptr_nonnull(strstr(r.err, note));
+    mq_close(q);
+    ck_assert_int_eq(mq_unlink(name), 0);
 }
 END_TEST
 
@@ -828,6 +895,9 @@ START_TEST(ipcs_and_ipcrm_options)
      * is all print options (-b -c -o -p -t), which would show cpid, cuid... */
     sh(&r, "ipcs -a | grep -c -e cpid -e cuid -e lspid -e attached", NULL, NULL);
     ck_assert_str_eq(r.out, "0\n");
+    /* util-linux's -b: sizes in bytes (POSIX's: the largest sizes allowed) */
+    sh(&r, "LC_ALL=C ipcs -m -l -b | grep -c '^max seg size (bytes) = '", NULL, NULL);
+    ck_assert_str_eq(r.out, "1\n");
     sh(&r, "ipcs -o >/dev/null", NULL, NULL);
     ck_assert_int_eq(r.status, 1);
     ck_assert_ptr_nonnull(strstr(r.err, "invalid option -- 'o'"));
@@ -871,6 +941,25 @@ START_TEST(perl_receives_what_msg_send_sent)
     ck_assert_str_eq(r.err, "");
     ck_assert_str_eq(r.out, "type 5: hello, perl\n");
     ck_assert_int_eq(t_rm(T_MSG, id), 0);
+}
+END_TEST
+
+/* IPC::SysV's ftok gives the key ftok(3) gives, for the same file and id. */
+START_TEST(perl_ftok_is_ftok)
+{
+    const char *why = no_perl();
+    char path[PATH_MAX], expect[16];
+    struct t_run r;
+    key_t k;
+
+    if (why)
+        T_SKIP(why);
+    k = t_key(7, path);
+    snprintf(expect, sizeof expect, "0x%08x", (unsigned int)k);
+    t_run(&r, NULL, "/usr/bin/perl", "-e",
+          "use IPC::SysV qw(ftok); printf \"0x%08x\", ftok($ARGV[0], 7)", path, NULL);
+    ck_assert_str_eq(r.err, "");
+    ck_assert_str_eq(r.out, expect);
 }
 END_TEST
 
@@ -990,7 +1079,7 @@ END_TEST
 
 /* kernel.sem is four numbers: SEMMSL (semaphores per set), SEMMNS (in all),
  * SEMOPM (operations per semop), SEMMNI (sets). SEMVMX, the largest value,
- * is fixed at 32767. */
+ * is fixed at 32767. A write of fewer numbers sets only the first ones. */
 static int sem_limit_steps(void *unused)
 {
     struct sembuf ops[4] = { { 0, 1, 0 }, { 1, 1, 0 }, { 2, 1, 0 }, { 3, 1, 0 } };
@@ -1020,6 +1109,9 @@ static int sem_limit_steps(void *unused)
     NEED(ipcs_l_says("-s", "max ops per semop call = 3\n"));
     snprintf(line, sizeof line, "semaphore max value = %d\n", info.semvmx);
     NEED(ipcs_l_says("-s", line));
+    NEED(t_write_file("/proc/sys/kernel/sem", "7\n"));      /* fewer numbers: the first */
+    NEED(semctl(0, 0, IPC_INFO, (union semun){ .__buf = &info }) != -1);
+    NEED(info.semmsl == 7 && info.semmns == 8 && info.semopm == 3 && info.semmni == 2);
     return 0;
 }
 
@@ -1107,7 +1199,9 @@ static const struct t_bad_line bad_lines[] = {
       "ipcclean: key: 0 means IPC_PRIVATE; give a non-zero key (see ipcclean --help)" },
     { "ipcclean", { "-n", "--key", "0x1g" }, 2,
       "ipcclean: key: \"0x1g\" is not a hex key (1 to ffffffff) (see ipcclean --help)" },
-    { "ipcclean", { "-n", "-k", "--mine" }, 2,
+    { "ipcclean", { "-n", "-k", "/ipclab/no/such/file" }, 1,
+      "ipcclean: ftok /ipclab/no/such/file: ENOENT: No such file or directory" },
+    { "ipcclean", { "-n", "-K", "--mine" }, 2,
       "ipcclean: key: \"--mine\" is not a hex key (1 to ffffffff) (see ipcclean --help)" },
     { "ipcclean", { "-n", "--creator", "12x" }, 2,
       "ipcclean: pid: \"12x\" is not a number (see ipcclean --help)" },
@@ -1115,7 +1209,7 @@ static const struct t_bad_line bad_lines[] = {
       "ipcclean: pid: 0 is out of range (1 to 2147483647) (see ipcclean --help)" },
     { "ipcclean", { "-n", "--mine", "--key", "0x10" }, 2,
       "ipcclean: give one filter at most: --key, --creator or --mine (see ipcclean --help)" },
-    { "ipcclean", { "-n", "-c", "1", "-m" }, 2,
+    { "ipcclean", { "-n", "-c", "1", "-u" }, 2,
       "ipcclean: give one filter at most: --key, --creator or --mine (see ipcclean --help)" },
 };
 
@@ -1142,7 +1236,8 @@ START_TEST(sessions_play)
     static const struct t_session expect[] = {
         { "ipcls.session", { "------ Shared Memory Segments --------", "the same, byte for byte",
                              "cpid  lpid nattch" } },
-        { "crash.session", { "Killed", "removed shm ", "removed sem " } },
+        { "crash.session", { "status 137 (128 + 9, SIGKILL)", "removed shm ",
+                             "removed sem " } },
         { "interop.session", { "type 5: hello, perl", "type 7, 9 bytes: from perl",
                                "\nhello, segment\n" } },
         { "limits.session", { "kernel.msgmnb = 1000", "max semaphores per array = 5",
@@ -1173,6 +1268,8 @@ static Suite *tools_suite(void)
     tcase_add_test(clean, ipcclean_says_when_no_mqueue_is_mounted);
     tcase_add_test(clean, ipcclean_never_takes_another_users);
     tcase_add_test(clean, ipcclean_leaves_what_we_gave_away);
+    tcase_add_test(clean, ipcclean_ftok_key_and_an_attached_segment);
+    tcase_add_test(clean, ipcclean_leaves_another_namespaces_queues);
     tcase_set_timeout(clean, 60);
 
     tcase_add_test(ipcrm, ipcrm_removes_our_objects);
@@ -1184,6 +1281,7 @@ static Suite *tools_suite(void)
     tcase_add_test(perl, perl_receives_what_msg_send_sent);
     tcase_add_test(perl, msg_recv_receives_what_perl_sent);
     tcase_add_test(perl, perl_shmread_reads_what_shm_write_wrote);
+    tcase_add_test(perl, perl_ftok_is_ftok);
     tcase_set_timeout(perl, 60);
 
     tcase_add_test(limits, msg_settings_limit_queues);

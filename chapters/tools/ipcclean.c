@@ -1,21 +1,26 @@
 /* ipcclean: remove what a user left behind (a crashed demo's objects).
  *
- * usage: ipcclean [-n] [-k KEY | -c PID | -m]
+ * usage: ipcclean [-n] [-k PATH[:ID] | -K KEY | -c PID | -u]
  *
  * "The current user's" means what we own: a System V object whose owner
  * (uid, the owner column of ipcs) is our effective uid, and a POSIX name
  * whose file we own, in /dev/shm (shared memory objects, and named
  * semaphores as sem.NAME) or in the mqueue filesystem (message queues;
- * found in /proc/self/mounts). Another user's object is never touched, not
+ * found in /proc/self/mounts; only this IPC namespace's queues). Another
+ * user's object is never touched, not
  * even by root, and not one we made and gave away with IPC_SET (IPC_RMID
  * would let its creator remove it: ipcrm does that, on purpose). Mind that
  * a desktop's browser and sound server keep their own shared memory in
  * /dev/shm too: look with -n first. A filter narrows the choice:
- *   -k KEY   System V objects with this key (hex, as ipcs prints it)
- *   -c PID   segments created by process PID: only a segment records its
- *            creator's pid (shm_cpid); sets and queues never match
- *   -m       all of them, System V and POSIX (what no filter means, except
- *            for root, which must name a filter)
+ *   -k PATH[:ID]  System V objects with the key ftok(PATH, ID) (ID 1 if not
+ *                 given), as the demos make them: -k app.conf:1234
+ *   -K KEY        System V objects with this key (hex, as ipcs prints it)
+ *   -c PID        segments created by process PID: only a segment records
+ *                 its creator's pid (shm_cpid); sets and queues never match
+ *   -u            all of them, System V and POSIX (what no filter means,
+ *                 except for root, which must name a filter)
+ * A segment already removed but still attached (ipcs shows "dest") is left
+ * to go at its last detach; it is not offered again.
  * Each object removed is one line on stdout; -n prints the lines and removes
  * nothing:
  *
@@ -34,6 +39,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <mntent.h>
+#include <mqueue.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,16 +50,18 @@
 #include <sys/stat.h>
 
 static const char help[] =
-    "usage: ipcclean [-n] [-k KEY | -c PID | -m]\n"
+    "usage: ipcclean [-n] [-k PATH[:ID] | -K KEY | -c PID | -u]\n"
     "Remove the current user's System V objects (the owner is us) and\n"
-    "POSIX names (files we own in /dev/shm and the mqueue filesystem); never\n"
-    "another user's. One line per object: \"removed KIND ID KEY\" or\n"
-    "\"removed KIND PATH\" (KIND: shm sem msg posix-shm posix-sem posix-mq).\n"
+    "POSIX names (files we own in /dev/shm and in this IPC namespace's mqueue\n"
+    "filesystem); never another user's. One line per object: \"removed KIND ID\n"
+    "KEY\" or \"removed KIND PATH\" (KIND: shm sem msg posix-shm posix-sem posix-mq).\n"
     "  -n, --dry-run       only print what would be removed (\"would remove ...\")\n"
-    "  -k, --key KEY       System V objects with this key (hex: 0x1a2b3c4d)\n"
+    "  -k PATH[:ID]        System V objects with the key ftok(PATH, ID), ID 1 if not\n"
+    "                      given (-k app.conf:1234)\n"
+    "  -K, --key KEY       System V objects with this key (hex: 0x1a2b3c4d)\n"
     "  -c, --creator PID   segments made by process PID (shm_cpid); semaphore sets\n"
     "                      and message queues record no creator pid: never matched\n"
-    "  -m, --mine          all of the current user's objects and names (what no\n"
+    "  -u, --mine          all of the current user's objects and names (what no\n"
     "                      filter means; root must give a filter)\n";
 
 static int dry_run, failed;
@@ -74,12 +82,12 @@ static void report(const char *kind, int id, key_t key, const char *path)
 // tag::sysv[]
 /* Read /proc/sysvipc/FILE and remove what matches. Only the first columns
  * matter: key and id, then, skipping what we do not need (%*), the uid,
- * and for a segment its creator's pid (cpid). */
+ * and for a segment its perms (with SHM_DEST) and its creator's pid (cpid). */
 static void sysv(const char *kind)
 {
     char path[64], line[1024];
     int key, id, cpid = 0, ok;
-    unsigned int uid;
+    unsigned int uid, perms = 0;
     FILE *f;
 
     snprintf(path, sizeof path, "/proc/sysvipc/%s", kind);
@@ -89,7 +97,8 @@ static void sysv(const char *kind)
         line[0] = '\0';
     while (fgets(line, sizeof line, f) != NULL) {
         if (strcmp(kind, "shm") == 0)   /* key shmid perms size cpid lpid nattch uid */
-            ok = sscanf(line, "%d %d %*o %*u %d %*d %*u %u", &key, &id, &cpid, &uid) == 4;
+            ok = sscanf(line, "%d %d %o %*u %d %*d %*u %u", &key, &id, &perms, &cpid,
+                        &uid) == 5;
         else if (strcmp(kind, "msg") == 0)  /* key msqid perms cbytes qnum lspid lrpid uid */
             ok = sscanf(line, "%d %d %*o %*u %*u %*d %*d %u", &key, &id, &uid) == 3;
         else                                /* key semid perms nsems uid */
@@ -98,6 +107,8 @@ static void sysv(const char *kind)
             fatal("%s: a line I cannot read: %.*s", path, (int)strcspn(line, "\n"),
                   line);
         if (uid != geteuid())                                // <1>
+            continue;
+        if (perms & SHM_DEST)           /* removed already: goes at its last detach */
             continue;
         if ((filter == KEY && key != wanted_key) ||
             (filter == CREATOR && (strcmp(kind, "shm") != 0 || cpid != wanted_pid)))  // <2>
@@ -123,6 +134,26 @@ static void sysv(const char *kind)
 // end::sysv[]
 
 // tag::posix[]
+/* Is the queue file NAME, seen in an mqueue mount, a queue of our IPC
+ * namespace? A mount shows the queues of the namespace that mounted it: in
+ * a shell of `unshare -i`, /dev/mqueue still lists the machine's. mq_open
+ * looks in our namespace, and on Linux a queue descriptor is a file
+ * descriptor: fstat says whether it is the same file. */
+static int our_queue(const char *name, const struct stat *st)
+{
+    char qname[NAME_MAX + 2];
+    struct stat q_st;
+    mqd_t q;
+    int same;
+
+    snprintf(qname, sizeof qname, "/%s", name);
+    if ((q = mq_open(qname, O_RDONLY)) == (mqd_t)-1)
+        return 0;
+    same = fstat(q, &q_st) == 0 && q_st.st_dev == st->st_dev && q_st.st_ino == st->st_ino;
+    mq_close(q);
+    return same;
+}
+
 /* The files we own in DIR: POSIX names. In /dev/shm a named semaphore is
  * sem.NAME, a shared memory object NAME; in an mqueue filesystem each file
  * is a queue. Removing the file is what shm_unlink, sem_unlink and
@@ -132,6 +163,7 @@ static void posix(const char *dir, int mqueue)
     char path[PATH_MAX];
     struct dirent *e;
     struct stat st;
+    int foreign = 0;
     DIR *d;
 
     if ((d = opendir(dir)) == NULL) {
@@ -143,6 +175,10 @@ static void posix(const char *dir, int mqueue)
         if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == -1 ||
             !S_ISREG(st.st_mode) || st.st_uid != geteuid())
             continue;
+        if (mqueue && !our_queue(e->d_name, &st)) {
+            foreign = 1;
+            continue;
+        }
         snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
         if (!dry_run && unlinkat(dirfd(d), e->d_name, 0) == -1) {
             if (errno != ENOENT) {
@@ -156,6 +192,9 @@ static void posix(const char *dir, int mqueue)
                0, 0, path);
     }
     closedir(d);
+    if (foreign)
+        fprintf(stderr, "ipcclean: %s shows queues of another IPC namespace: left alone\n",
+                dir);
 }
 
 /* Where the mqueue filesystem is mounted: the last mqueue line of
@@ -181,21 +220,22 @@ int main(int argc, char *argv[])
 {
     static const struct option longopts[] = {
         { "dry-run", no_argument, NULL, 'n' },
-        { "key", required_argument, NULL, 'k' },
+        { "key", required_argument, NULL, 'K' },
         { "creator", required_argument, NULL, 'c' },
-        { "mine", no_argument, NULL, 'm' },
+        { "mine", no_argument, NULL, 'u' },
         { NULL, 0, NULL, 0 },
     };
     int opt, filters = 0;
     const char *mq;
 
-    while ((opt = next_long_option(argc, argv, "nk:c:m", longopts, help)) != -1) {
+    while ((opt = next_long_option(argc, argv, "nk:K:c:u", longopts, help)) != -1) {
         switch (opt) {
         case 'n': dry_run = 1; break;
-        case 'k': filter = KEY; wanted_key = parse_key_option('K', optarg); filters++; break;
+        case 'k': case 'K':
+            filter = KEY; wanted_key = parse_key_option(opt, optarg); filters++; break;
         case 'c': filter = CREATOR; wanted_pid = parse_long("pid", optarg, 1, INT_MAX);
                   filters++; break;
-        case 'm': filter = ALL; filters++; break;
+        case 'u': filter = ALL; filters++; break;
         }
     }
     if (optind < argc)

@@ -41,8 +41,8 @@ enum { SHM_DEST_BIT = 01000, SHM_LOCKED_BIT = 02000 };  /* SHM_DEST, SHM_LOCKED 
 struct object {
     int key, id;
     unsigned int mode;              /* with SHM_DEST and SHM_LOCKED for a segment */
-    unsigned long size;             /* bytes, used-bytes or nsems */
-    unsigned long count;            /* nattch or messages */
+    unsigned long long size;        /* bytes, used-bytes or nsems (64 bits, as the kernel's) */
+    unsigned long long count;       /* nattch or messages */
     unsigned int uid, cuid;
 };
 
@@ -65,14 +65,14 @@ static void print_msg(const struct object *o)
 {
     printf("0x%08x ", (unsigned int)o->key);                /* key_t is an int */
     print_owner(o->id, o->uid);
-    printf(" %-10o %-12lu %-12lu\n", o->mode & 0777, o->size, o->count);
+    printf(" %-10o %-12llu %-12llu\n", o->mode & 0777, o->size, o->count);
 }
 
 static void print_shm(const struct object *o)
 {
     printf("0x%08x ", (unsigned int)o->key);
     print_owner(o->id, o->uid);
-    printf(" %-10o %-10lu %-10lu %-6s %-6s\n", o->mode & 0777, o->size, o->count,
+    printf(" %-10o %-10llu %-10llu %-6s %-6s\n", o->mode & 0777, o->size, o->count,
            o->mode & SHM_DEST_BIT ? "dest" : " ",            // <1>
            o->mode & SHM_LOCKED_BIT ? "locked" : " ");
 }
@@ -81,7 +81,7 @@ static void print_sem(const struct object *o)
 {
     printf("0x%08x ", (unsigned int)o->key);
     print_owner(o->id, o->uid);
-    printf(" %-10o %-10lu\n", o->mode & 0777, o->size);
+    printf(" %-10o %-10llu\n", o->mode & 0777, o->size);
 }
 // end::rows[]
 
@@ -97,14 +97,14 @@ static int parse(char kind, const char *line, struct object *o)
 
     switch (kind) {
     case 'q':
-        return sscanf(line, "%d %d %o %lu %lu %d %d %u %u %u", &o->key, &o->id, &o->mode,
+        return sscanf(line, "%d %d %o %llu %llu %d %d %u %u %u", &o->key, &o->id, &o->mode,
                       &o->size, &o->count, &pid1, &pid2, &o->uid, &gid, &o->cuid) == 10;
     case 'm':
-        return sscanf(line, "%d %d %o %lu %d %d %lu %u %u %u", &o->key, &o->id, &o->mode,
+        return sscanf(line, "%d %d %o %llu %d %d %llu %u %u %u", &o->key, &o->id, &o->mode,
                       &o->size, &pid1, &pid2, &o->count, &o->uid, &gid, &o->cuid) == 10;
     default:
         o->count = 0;
-        return sscanf(line, "%d %d %o %lu %u %u %u %u", &o->key, &o->id, &o->mode,
+        return sscanf(line, "%d %d %o %llu %u %u %u %u", &o->key, &o->id, &o->mode,
                       &o->size, &o->uid, &gid, &o->cuid, &cgid) == 8;
     }
 }
