@@ -21,6 +21,8 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/msg.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -1426,6 +1428,50 @@ START_TEST(pshm_programs_round_trip)
 }
 END_TEST
 
+/* pshm_create with the arguments, under RLIMIT_FSIZE (ulimit -f) of 4096 bytes;
+ * the test process keeps SIGXFSZ at its default, which the program inherits. */
+static void pshm_create_small_fsize(struct t_run *r, const char *a, const char *b, const char *c)
+{
+    struct rlimit old, small;
+
+    ck_assert_int_eq(getrlimit(RLIMIT_FSIZE, &old), 0);
+    small = (struct rlimit){ .rlim_cur = 4096, .rlim_max = old.rlim_max };
+    ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &small), 0);
+    t_run(r, NULL, "chapters/posix/pshm_create", a, b, c, NULL);
+    ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &old), 0);
+}
+
+/* A size above RLIMIT_FSIZE: ftruncate fails with EFBIG (one line, exit 1,
+ * not death by SIGXFSZ). An object this run made is unlinked again, with or
+ * without -x; one that was there before keeps its name and its size. */
+START_TEST(pshm_create_failed_size_leaves_no_name)
+{
+    char name[64], path[PATH_MAX], expect[160];
+    struct stat st;
+    struct t_run r;
+
+    t_posix_name(name);
+    listed_at(path, P_SHM, name, NULL);
+    snprintf(expect, sizeof expect, "pshm_create: ftruncate %s: EFBIG: File too large\n", name);
+    pshm_create_small_fsize(&r, name, "1000000", NULL);
+    ck_assert_int_eq(r.status, 1);
+    ck_assert_str_eq(r.err, expect);
+    ck_assert(!listed(P_SHM, name, NULL));
+    pshm_create_small_fsize(&r, "-x", name, "1000000");
+    ck_assert_int_eq(r.status, 1);
+    ck_assert_str_eq(r.err, expect);
+    ck_assert(!listed(P_SHM, name, NULL));
+    t_run(&r, NULL, "chapters/posix/pshm_create", name, "100", NULL);      /* not ours */
+    ck_assert_int_eq(r.status, 0);
+    pshm_create_small_fsize(&r, name, "1000000", NULL);
+    ck_assert_int_eq(r.status, 1);
+    ck_assert_str_eq(r.err, expect);
+    ck_assert_int_eq(stat(path, &st), 0);
+    ck_assert_int_eq(st.st_size, 100);
+    ck_assert_int_eq(shm_unlink(name), 0);
+}
+END_TEST
+
 START_TEST(psem_programs_round_trip)
 {
     char name[64], expect[128];
@@ -1720,6 +1766,7 @@ static Suite *posix_suite(void)
     tcase_add_test(progs, too_long_name_one_line);
     tcase_add_test(progs, pmq_recv_interrupted_one_line);
     tcase_add_test(progs, pshm_programs_round_trip);
+    tcase_add_test(progs, pshm_create_failed_size_leaves_no_name);
     tcase_add_test(progs, psem_programs_round_trip);
     tcase_add_test(progs, psem_op_waits_for_post);
     tcase_add_test(progs, psem_counter_with_lock_is_exact);
