@@ -7,6 +7,8 @@
 #define _GNU_SOURCE
 #include "harness.h"
 
+#include <ctype.h>
+#include <dirent.h>
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -1574,6 +1576,86 @@ START_TEST(psem_counter_without_lock_never_gains)
 }
 END_TEST
 
+/* The processes whose parent is PARENT, by /proc/PID/stat: up to MAX of
+ * them into PIDS; how many there are. */
+static int children_of(pid_t parent, pid_t *pids, int max)
+{
+    DIR *proc = opendir("/proc");
+    struct dirent *e;
+    int n = 0;
+
+    ck_assert_ptr_nonnull(proc);
+    while ((e = readdir(proc)) != NULL) {
+        char path[300], line[512], *after;
+        long ppid = -1;
+        FILE *f;
+
+        if (!isdigit((unsigned char)e->d_name[0]))
+            continue;
+        snprintf(path, sizeof path, "/proc/%s/stat", e->d_name);
+        if ((f = fopen(path, "r")) == NULL)
+            continue;                   /* it has just gone */
+        if (fgets(line, sizeof line, f) != NULL && (after = strrchr(line, ')')) != NULL &&
+            sscanf(after, ") %*c %ld", &ppid) == 1 && ppid == (long)parent && n < max)
+            pids[n++] = (pid_t)atol(e->d_name);
+        fclose(f);
+    }
+    closedir(proc);
+    return n;
+}
+
+/* kill -INT of psem_counter's parent alone (not Ctrl-C, which signals the
+ * whole group): its children end too, by the SIGTERM PR_SET_PDEATHSIG sends
+ * (or exit 1, if the parent was gone before they asked for it), instead of
+ * counting on as orphans. The test process is their subreaper, so that they
+ * come to it and it can see how they ended. */
+START_TEST(psem_counter_children_die_with_parent)
+{
+    char path[PATH_MAX];
+    pid_t pid, kids[4];
+    bool reaped[4] = { false };
+    int n = 0, ended = 0, by_parent = 0;
+
+    ck_assert_int_eq(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
+    snprintf(path, sizeof path, "%s/chapters/posix/psem_counter", t_top());
+    if ((pid = fork()) == 0) {
+        int null = open("/dev/null", O_WRONLY);
+
+        dup2(null, 1);
+        closefrom(3);
+        alarm(60);
+        execl(path, "psem_counter", "4", "10000000", (char *)NULL);  /* seconds of work */
+        _exit(127);
+    }
+    for (int ms = 0; ms < 20000 && (n = children_of(pid, kids, 4)) < 4; ms++)
+        nanosleep(&(struct timespec){ .tv_nsec = 1000000 }, NULL);
+    ck_assert_int_eq(n, 4);
+    ck_assert_int_eq(kill(pid, SIGINT), 0);
+    ck_assert_int_eq(exit_code(pid), 128 + SIGINT);
+    for (int ms = 0; ms < 10000 && ended < 4;) {        /* they come to us: reap them */
+        int status;
+        pid_t got = waitpid(-1, &status, WNOHANG);
+
+        if (got <= 0) {
+            nanosleep(&(struct timespec){ .tv_nsec = 1000000 }, NULL);
+            ms++;
+            continue;
+        }
+        for (int i = 0; i < 4; i++)
+            reaped[i] |= kids[i] == got;
+        ended++;
+        by_parent += WIFSIGNALED(status) ? WTERMSIG(status) == SIGTERM
+                                         : WIFEXITED(status) && WEXITSTATUS(status) == 1;
+    }
+    for (int i = 0; i < 4; i++)         /* an orphan still counting: not left behind */
+        if (!reaped[i] && kill(kids[i], SIGKILL) == 0)
+            waitpid(kids[i], NULL, 0);
+    prctl(PR_SET_CHILD_SUBREAPER, 0);
+    ck_assert_msg(ended == 4, "%d of 4 children ended within 10 s of their parent", ended);
+    ck_assert_msg(by_parent == 4, "%d of 4 children ended by their parent's death", by_parent);
+}
+END_TEST
+
 START_TEST(pmq_programs_round_trip)
 {
     char name[64], expect[160];
@@ -1771,6 +1853,7 @@ static Suite *posix_suite(void)
     tcase_add_test(progs, psem_op_waits_for_post);
     tcase_add_test(progs, psem_counter_with_lock_is_exact);
     tcase_add_test(progs, psem_counter_without_lock_never_gains);
+    tcase_add_test(progs, psem_counter_children_die_with_parent);
     tcase_add_test(progs, pmq_programs_round_trip);
     tcase_add_test(progs, pmq_notify_wakes_on_a_message);
     tcase_set_timeout(progs, 90);
