@@ -666,6 +666,46 @@ START_TEST(mq_notify_once_on_empty_queue)
 }
 END_TEST
 
+/* SIGUSR1 is not queued: one from kill still pending when the message comes
+ * swallows the queue's notice (pmq_notify then waits on). A real-time signal
+ * is queued: both come, the kill's and the queue's. */
+START_TEST(mq_notice_lost_behind_a_pending_sigusr1)
+{
+    const int signos[] = { SIGUSR1, SIGRTMIN };
+    char name[64];
+    siginfo_t info;
+    sigset_t set;
+    mqd_t mq;
+
+    for (int i = 0; i < 2; i++) {
+        struct sigevent sev = { .sigev_notify = SIGEV_SIGNAL, .sigev_signo = signos[i] };
+        struct timespec none = { 0 };
+
+        sigemptyset(&set);
+        sigaddset(&set, signos[i]);
+        ck_assert_int_eq(sigprocmask(SIG_BLOCK, &set, NULL), 0);
+        t_posix_name(name);
+        mq = new_queue(name, 4, 16, O_NONBLOCK);
+        ck_assert_int_eq(mq_notify(mq, &sev), 0);
+        ck_assert_int_eq(kill(getpid(), signos[i]), 0);         /* the stray one, pending */
+        send_text(mq, "hey", 0);                                /* the notice is sent here */
+        ck_assert_int_eq(sigtimedwait(&set, &info, &none), signos[i]);
+        ck_assert_int_eq(info.si_code, SI_USER);
+        errno = 0;
+        if (signos[i] == SIGUSR1) {
+            ck_assert_int_eq(sigtimedwait(&set, &info, &none), -1);     /* lost */
+            ck_assert_int_eq(errno, EAGAIN);
+        } else {
+            ck_assert_int_eq(sigtimedwait(&set, &info, &none), signos[i]);
+            ck_assert_int_eq(info.si_code, SI_MESGQ);
+        }
+        ck_assert_int_eq(curmsgs(mq), 1);
+        ck_assert_int_eq(mq_close(mq), 0);
+        ck_assert_int_eq(mq_unlink(name), 0);
+    }
+}
+END_TEST
+
 /* --- semaphores ---------------------------------------------------------------------------- */
 
 START_TEST(sem_open_value_set_once)
@@ -1774,6 +1814,159 @@ START_TEST(pmq_notify_wakes_on_a_message)
 }
 END_TEST
 
+/* A line from FD into LINE, without its newline (all there is, at end of file). */
+static void read_line(int fd, char *line, size_t size)
+{
+    size_t got = 0;
+
+    while (got < size - 1 && read(fd, line + got, 1) == 1 && line[got] != '\n')
+        got++;
+    line[got] = '\0';
+}
+
+/* The rest of FD, to its end, into TEXT; FD is closed. */
+static void read_rest(int fd, char *text, size_t size)
+{
+    size_t got = 0;
+    ssize_t n;
+
+    while (got < size - 1 && (n = read(fd, text + got, size - 1 - got)) > 0)
+        got += (size_t)n;
+    text[got] = '\0';
+    close(fd);
+}
+
+/* pmq_notify -t SECONDS NAME, its stdout and stderr into one pipe, whose
+ * reading end goes to *FD once its first line has said it is registered. */
+static pid_t start_notify(const char *seconds, const char *name, int *fd)
+{
+    char path[PATH_MAX], line[512], expect[160];
+    int fds[2];
+    pid_t pid;
+
+    snprintf(path, sizeof path, "%s/chapters/posix/pmq_notify", t_top());
+    ck_assert_int_eq(pipe(fds), 0);
+    if ((pid = fork()) == 0) {
+        dup2(fds[1], 1);
+        dup2(fds[1], 2);
+        closefrom(3);
+        alarm(60);
+        execl(path, "pmq_notify", "-t", seconds, name, (char *)NULL);
+        _exit(127);
+    }
+    close(fds[1]);
+    read_line(fds[0], line, sizeof line);
+    snprintf(expect, sizeof expect, "pid %ld: registered on %s; waiting", (long)pid, name);
+    ck_assert_str_eq(line, expect);
+    ck_assert_msg(t_blocked_in(pid, SYS_rt_sigtimedwait), "pmq_notify is not waiting");
+    *fd = fds[0];
+    return pid;
+}
+
+/* SIGSTOP, and back only once PID is seen stopped (state T), with SIGCONT. */
+static void stop_and_continue(pid_t pid, const struct timespec *stopped_for)
+{
+    char path[64], line[512], state = '?';
+
+    snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
+    ck_assert_int_eq(kill(pid, SIGSTOP), 0);
+    for (int ms = 0; ms < 20000 && state != 'T'; ms++) {
+        FILE *f = fopen(path, "r");
+
+        if (f != NULL && fgets(line, sizeof line, f) != NULL && strrchr(line, ')'))
+            state = strrchr(line, ')')[2];
+        if (f != NULL)
+            fclose(f);
+        nanosleep(&(struct timespec){ .tv_nsec = 1000000 }, NULL);
+    }
+    ck_assert_msg(state == 'T', "pid %ld not stopped: state %c", (long)pid, state);
+    nanosleep(stopped_for, NULL);
+    ck_assert_int_eq(kill(pid, SIGCONT), 0);
+}
+
+/* Ctrl-Z and fg: the stop ends sigtimedwait with EINTR, and pmq_notify waits
+ * again, so that the message sent after it is still reported. */
+START_TEST(pmq_notify_waits_on_after_stop_and_continue)
+{
+    char name[64], out[1024];
+    struct t_run r;
+    int fd;
+    pid_t pid;
+    mqd_t mq;
+
+    t_posix_name(name);
+    mq = new_queue(name, 4, 64, O_NONBLOCK);
+    pid = start_notify("30", name, &fd);
+    stop_and_continue(pid, &(struct timespec){ .tv_nsec = 100000000 });
+    ck_assert_msg(t_blocked_in(pid, SYS_rt_sigtimedwait), "pmq_notify did not wait again");
+    t_run(&r, NULL, "chapters/posix/pmq_send", name, "3", "wake up", NULL);
+    ck_assert_int_eq(r.status, 0);
+    ck_assert_int_eq(exit_code(pid), 0);
+    read_rest(fd, out, sizeof out);
+    ck_assert_msg(strstr(out, ": notified by SIGUSR1 (SI_MESGQ): a message from pid ") &&
+                  strstr(out, "\npriority 3, 7 bytes: wake up\n") && !strstr(out, "EINTR"),
+                  "%s", out);
+    ck_assert_int_eq(mq_close(mq), 0);
+    ck_assert_int_eq(mq_unlink(name), 0);
+}
+END_TEST
+
+/* With -t the deadline holds through a stop: stopped for 3 s of its 2, it
+ * gives up as soon as it runs again, instead of waiting 2 s more. */
+START_TEST(pmq_notify_deadline_holds_through_stop)
+{
+    char name[64], out[1024];
+    struct timespec t0;
+    int fd;
+    pid_t pid;
+    mqd_t mq;
+
+    t_posix_name(name);
+    mq = new_queue(name, 4, 64, O_NONBLOCK);
+    pid = start_notify("2", name, &fd);
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    stop_and_continue(pid, &(struct timespec){ .tv_sec = 3 });
+    ck_assert_int_eq(exit_code(pid), 1);
+    ck_assert_msg(seconds_since(&t0) < 4.5, "it waited %.1f s", seconds_since(&t0));
+    read_rest(fd, out, sizeof out);
+    ck_assert_str_eq(out, "pmq_notify: no message within 2 s\n");
+    ck_assert_int_eq(mq_close(mq), 0);
+    ck_assert_int_eq(mq_unlink(name), 0);
+}
+END_TEST
+
+/* A SIGUSR1 from kill (si_code SI_USER) is no notice: pmq_notify says so and
+ * waits on, and the queue's notice that follows is reported. */
+START_TEST(pmq_notify_takes_no_stray_sigusr1)
+{
+    char name[64], line[512], expect[160], out[1024];
+    struct t_run r;
+    int fd;
+    pid_t pid;
+    mqd_t mq;
+
+    t_posix_name(name);
+    mq = new_queue(name, 4, 64, O_NONBLOCK);
+    pid = start_notify("30", name, &fd);
+    ck_assert_int_eq(kill(pid, SIGUSR1), 0);
+    read_line(fd, line, sizeof line);
+    snprintf(expect, sizeof expect, "pid %ld: a SIGUSR1 from pid %ld, not from the queue; waiting",
+             (long)pid, (long)getpid());
+    ck_assert_str_eq(line, expect);
+    ck_assert_msg(t_blocked_in(pid, SYS_rt_sigtimedwait), "pmq_notify did not wait again");
+    t_run(&r, NULL, "chapters/posix/pmq_send", name, "3", "wake up", NULL);
+    ck_assert_int_eq(r.status, 0);
+    ck_assert_int_eq(exit_code(pid), 0);
+    read_rest(fd, out, sizeof out);
+    snprintf(expect, sizeof expect, "pid %ld: notified by SIGUSR1 (SI_MESGQ): a message from pid ",
+             (long)pid);
+    ck_assert_msg(strncmp(out, expect, strlen(expect)) == 0 &&
+                  strstr(out, "\npriority 3, 7 bytes: wake up\n"), "%s", out);
+    ck_assert_int_eq(mq_close(mq), 0);
+    ck_assert_int_eq(mq_unlink(name), 0);
+}
+END_TEST
+
 START_TEST(sessions_play)
 {
     static const struct t_session expect[] = {
@@ -1819,6 +2012,7 @@ static Suite *posix_suite(void)
     tcase_add_test(mq, mqd_is_a_file_descriptor);
     tcase_add_test(mq, mq_setattr_changes_only_the_flags);
     tcase_add_test(mq, mq_notify_once_on_empty_queue);
+    tcase_add_test(mq, mq_notice_lost_behind_a_pending_sigusr1);
     tcase_set_timeout(mq, 60);
 
     tcase_add_test(sem, sem_open_value_set_once);
@@ -1856,6 +2050,9 @@ static Suite *posix_suite(void)
     tcase_add_test(progs, psem_counter_children_die_with_parent);
     tcase_add_test(progs, pmq_programs_round_trip);
     tcase_add_test(progs, pmq_notify_wakes_on_a_message);
+    tcase_add_test(progs, pmq_notify_waits_on_after_stop_and_continue);
+    tcase_add_test(progs, pmq_notify_deadline_holds_through_stop);
+    tcase_add_test(progs, pmq_notify_takes_no_stray_sigusr1);
     tcase_set_timeout(progs, 90);
 
     tcase_add_test(sessions, sessions_play);
