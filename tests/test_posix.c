@@ -1330,6 +1330,8 @@ static const struct t_bad_line bad_lines[] = {
     { "pmq_send", { "/q" }, 2, "pmq_send: missing PRIORITY (see pmq_send --help)" },
     { "pmq_send", { "/q", "1" }, 2, "pmq_send: missing TEXT (see pmq_send --help)" },
     { "pmq_send", { "/q", "1x", "t" }, 2, "pmq_send: priority: \"1x\" is not a number (see pmq_send --help)" },
+    { "pmq_send", { "/q", "4294967295", "t" }, 2,       /* INT_MAX: a bound any long holds */
+      "pmq_send: priority: 4294967295 is out of range (0 to 2147483647) (see pmq_send --help)" },
     { "pmq_send", { "/q", "1", "t", "u" }, 2, "pmq_send: too many arguments (see pmq_send --help)" },
     { "pmq_recv", { NULL }, 2, "pmq_recv: missing NAME (see pmq_recv --help)" },
     { "pmq_recv", { "/q", "-1" }, 2,
