@@ -7,6 +7,8 @@
 #define _GNU_SOURCE
 #include "harness.h"
 
+#include <ctype.h>
+#include <dirent.h>
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -21,6 +23,8 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/msg.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -220,7 +224,7 @@ START_TEST(queues_listed_in_mqueue_dir)
 END_TEST
 
 /* What glibc (shm_open, sem_open) and the kernel (mq_open) do with a name.
- * 0 means the object was made. */
+ * 0 means the object was made. The book's table of names shows these rows. */
 static const struct name_row {
     const char *form;           /* how the row's name is made from a fresh /NAME */
     int shm, sem, mq;
@@ -234,6 +238,9 @@ static const struct name_row {
     { "/ + 252 chars", 0, ENAMETOOLONG, 0 },
     { "/ + 255 chars", 0, ENAMETOOLONG, 0 },
     { "/ + 256 chars", ENAMETOOLONG, EINVAL, ENAMETOOLONG },
+    { "/ + 259 chars", ENAMETOOLONG, EINVAL, ENAMETOOLONG },
+    { "/ + 260 chars", EINVAL, EINVAL, ENAMETOOLONG },     /* past glibc's buffer */
+    { "/ + 300 chars", EINVAL, EINVAL, ENAMETOOLONG },
 };
 
 static void row_name(char out[400], const struct name_row *row, const char *name)
@@ -278,6 +285,12 @@ START_TEST(bad_names_glibc_and_kernel_differ)
         ck_assert_msg(got == expect[k], "%s \"%s\": %s, expected %s", pkind_name[k],
                       row->form, got ? strerrorname_np(got) : "made",
                       expect[k] ? strerrorname_np(expect[k]) : "made");
+        if (k != P_MQ && got == EINVAL) {       /* glibc's unlink says ENOENT instead */
+            errno = 0;
+            ck_assert_int_eq(p_unlink(k, tried), -1);
+            ck_assert_msg(errno == ENOENT, "%s_unlink \"%s\": %s", pkind_name[k], row->form,
+                          strerrorname_np(errno));
+        }
     }
 }
 END_TEST
@@ -659,6 +672,46 @@ START_TEST(mq_notify_once_on_empty_queue)
     ck_assert_int_eq(mq_notify(mq, NULL), 0);                   /* unregister */
     ck_assert_int_eq(mq_close(mq), 0);
     ck_assert_int_eq(mq_unlink(name), 0);
+}
+END_TEST
+
+/* SIGUSR1 is not queued: one from kill still pending when the message comes
+ * swallows the queue's notice (pmq_notify then waits on). A real-time signal
+ * is queued: both come, the kill's and the queue's. */
+START_TEST(mq_notice_lost_behind_a_pending_sigusr1)
+{
+    const int signos[] = { SIGUSR1, SIGRTMIN };
+    char name[64];
+    siginfo_t info;
+    sigset_t set;
+    mqd_t mq;
+
+    for (int i = 0; i < 2; i++) {
+        struct sigevent sev = { .sigev_notify = SIGEV_SIGNAL, .sigev_signo = signos[i] };
+        struct timespec none = { 0 };
+
+        sigemptyset(&set);
+        sigaddset(&set, signos[i]);
+        ck_assert_int_eq(sigprocmask(SIG_BLOCK, &set, NULL), 0);
+        t_posix_name(name);
+        mq = new_queue(name, 4, 16, O_NONBLOCK);
+        ck_assert_int_eq(mq_notify(mq, &sev), 0);
+        ck_assert_int_eq(kill(getpid(), signos[i]), 0);         /* the stray one, pending */
+        send_text(mq, "hey", 0);                                /* the notice is sent here */
+        ck_assert_int_eq(sigtimedwait(&set, &info, &none), signos[i]);
+        ck_assert_int_eq(info.si_code, SI_USER);
+        errno = 0;
+        if (signos[i] == SIGUSR1) {
+            ck_assert_int_eq(sigtimedwait(&set, &info, &none), -1);     /* lost */
+            ck_assert_int_eq(errno, EAGAIN);
+        } else {
+            ck_assert_int_eq(sigtimedwait(&set, &info, &none), signos[i]);
+            ck_assert_int_eq(info.si_code, SI_MESGQ);
+        }
+        ck_assert_int_eq(curmsgs(mq), 1);
+        ck_assert_int_eq(mq_close(mq), 0);
+        ck_assert_int_eq(mq_unlink(name), 0);
+    }
 }
 END_TEST
 
@@ -1251,6 +1304,8 @@ static const struct t_bad_line bad_lines[] = {
     { "pshm_read", { NULL }, 2, "pshm_read: missing NAME (see pshm_read --help)" },
     { "pshm_read", { "/x", "/y" }, 2, "pshm_read: too many arguments (see pshm_read --help)" },
     { "pshm_read", { "-r", "/x" }, 2, "pshm_read: unknown option -r (see pshm_read --help)" },
+    { "pshm_read", { "/a\nb" }, 2,        /* not echoed: the error stays one line */
+      "pshm_read: name: byte 3 is a control character (see pshm_read --help)" },
     { "pshm_unlink", { NULL }, 2, "pshm_unlink: missing NAME (see pshm_unlink --help)" },
     { "pshm_unlink", { "/x", "y" }, 2,
       "pshm_unlink: name: \"y\" is not /NAME (a slash, then no other) (see pshm_unlink --help)" },
@@ -1286,12 +1341,16 @@ static const struct t_bad_line bad_lines[] = {
     { "pmq_send", { "/q" }, 2, "pmq_send: missing PRIORITY (see pmq_send --help)" },
     { "pmq_send", { "/q", "1" }, 2, "pmq_send: missing TEXT (see pmq_send --help)" },
     { "pmq_send", { "/q", "1x", "t" }, 2, "pmq_send: priority: \"1x\" is not a number (see pmq_send --help)" },
+    { "pmq_send", { "/q", "4294967295", "t" }, 2,       /* INT_MAX: a bound any long holds */
+      "pmq_send: priority: 4294967295 is out of range (0 to 2147483647) (see pmq_send --help)" },
     { "pmq_send", { "/q", "1", "t", "u" }, 2, "pmq_send: too many arguments (see pmq_send --help)" },
     { "pmq_recv", { NULL }, 2, "pmq_recv: missing NAME (see pmq_recv --help)" },
     { "pmq_recv", { "/q", "-1" }, 2,
       "pmq_recv: maxbytes: -1 is out of range (0 to 1048576) (see pmq_recv --help)" },
     { "pmq_attr", { NULL }, 2, "pmq_attr: missing NAME (see pmq_attr --help)" },
     { "pmq_attr", { "-l", "/q" }, 2, "pmq_attr: -l takes no NAME (see pmq_attr --help)" },
+    { "pmq_attr", { "/q\033[2J" }, 2,
+      "pmq_attr: name: byte 3 is a control character (see pmq_attr --help)" },
     { "pmq_unlink", { "/q/" }, 2,
       "pmq_unlink: name: \"/q/\" is not /NAME (a slash, then no other) (see pmq_unlink --help)" },
     { "pmq_notify", { NULL }, 2, "pmq_notify: missing NAME (see pmq_notify --help)" },
@@ -1426,6 +1485,50 @@ START_TEST(pshm_programs_round_trip)
 }
 END_TEST
 
+/* pshm_create with the arguments, under RLIMIT_FSIZE (ulimit -f) of 4096 bytes;
+ * the test process keeps SIGXFSZ at its default, which the program inherits. */
+static void pshm_create_small_fsize(struct t_run *r, const char *a, const char *b, const char *c)
+{
+    struct rlimit old, small;
+
+    ck_assert_int_eq(getrlimit(RLIMIT_FSIZE, &old), 0);
+    small = (struct rlimit){ .rlim_cur = 4096, .rlim_max = old.rlim_max };
+    ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &small), 0);
+    t_run(r, NULL, "chapters/posix/pshm_create", a, b, c, NULL);
+    ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &old), 0);
+}
+
+/* A size above RLIMIT_FSIZE: ftruncate fails with EFBIG (one line, exit 1,
+ * not death by SIGXFSZ). An object this run made is unlinked again, with or
+ * without -x; one that was there before keeps its name and its size. */
+START_TEST(pshm_create_failed_size_leaves_no_name)
+{
+    char name[64], path[PATH_MAX], expect[160];
+    struct stat st;
+    struct t_run r;
+
+    t_posix_name(name);
+    listed_at(path, P_SHM, name, NULL);
+    snprintf(expect, sizeof expect, "pshm_create: ftruncate %s: EFBIG: File too large\n", name);
+    pshm_create_small_fsize(&r, name, "1000000", NULL);
+    ck_assert_int_eq(r.status, 1);
+    ck_assert_str_eq(r.err, expect);
+    ck_assert(!listed(P_SHM, name, NULL));
+    pshm_create_small_fsize(&r, "-x", name, "1000000");
+    ck_assert_int_eq(r.status, 1);
+    ck_assert_str_eq(r.err, expect);
+    ck_assert(!listed(P_SHM, name, NULL));
+    t_run(&r, NULL, "chapters/posix/pshm_create", name, "100", NULL);      /* not ours */
+    ck_assert_int_eq(r.status, 0);
+    pshm_create_small_fsize(&r, name, "1000000", NULL);
+    ck_assert_int_eq(r.status, 1);
+    ck_assert_str_eq(r.err, expect);
+    ck_assert_int_eq(stat(path, &st), 0);
+    ck_assert_int_eq(st.st_size, 100);
+    ck_assert_int_eq(shm_unlink(name), 0);
+}
+END_TEST
+
 START_TEST(psem_programs_round_trip)
 {
     char name[64], expect[128];
@@ -1525,6 +1628,86 @@ START_TEST(psem_counter_without_lock_never_gains)
     ck_assert_ptr_nonnull(at = strstr(r.out, "\ncounter "));
     ck_assert_int_eq(sscanf(at, "\ncounter %ld", &counter), 1);
     ck_assert(counter > 0 && counter <= 400000);
+}
+END_TEST
+
+/* The processes whose parent is PARENT, by /proc/PID/stat: up to MAX of
+ * them into PIDS; how many there are. */
+static int children_of(pid_t parent, pid_t *pids, int max)
+{
+    DIR *proc = opendir("/proc");
+    struct dirent *e;
+    int n = 0;
+
+    ck_assert_ptr_nonnull(proc);
+    while ((e = readdir(proc)) != NULL) {
+        char path[300], line[512], *after;
+        long ppid = -1;
+        FILE *f;
+
+        if (!isdigit((unsigned char)e->d_name[0]))
+            continue;
+        snprintf(path, sizeof path, "/proc/%s/stat", e->d_name);
+        if ((f = fopen(path, "r")) == NULL)
+            continue;                   /* it has just gone */
+        if (fgets(line, sizeof line, f) != NULL && (after = strrchr(line, ')')) != NULL &&
+            sscanf(after, ") %*c %ld", &ppid) == 1 && ppid == (long)parent && n < max)
+            pids[n++] = (pid_t)atol(e->d_name);
+        fclose(f);
+    }
+    closedir(proc);
+    return n;
+}
+
+/* kill -INT of psem_counter's parent alone (not Ctrl-C, which signals the
+ * whole group): its children end too, by the SIGTERM PR_SET_PDEATHSIG sends
+ * (or exit 1, if the parent was gone before they asked for it), instead of
+ * counting on as orphans. The test process is their subreaper, so that they
+ * come to it and it can see how they ended. */
+START_TEST(psem_counter_children_die_with_parent)
+{
+    char path[PATH_MAX];
+    pid_t pid, kids[4];
+    bool reaped[4] = { false };
+    int n = 0, ended = 0, by_parent = 0;
+
+    ck_assert_int_eq(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
+    snprintf(path, sizeof path, "%s/chapters/posix/psem_counter", t_top());
+    if ((pid = fork()) == 0) {
+        int null = open("/dev/null", O_WRONLY);
+
+        dup2(null, 1);
+        closefrom(3);
+        alarm(60);
+        execl(path, "psem_counter", "4", "10000000", (char *)NULL);  /* seconds of work */
+        _exit(127);
+    }
+    for (int ms = 0; ms < 20000 && (n = children_of(pid, kids, 4)) < 4; ms++)
+        nanosleep(&(struct timespec){ .tv_nsec = 1000000 }, NULL);
+    ck_assert_int_eq(n, 4);
+    ck_assert_int_eq(kill(pid, SIGINT), 0);
+    ck_assert_int_eq(exit_code(pid), 128 + SIGINT);
+    for (int ms = 0; ms < 10000 && ended < 4;) {        /* they come to us: reap them */
+        int status;
+        pid_t got = waitpid(-1, &status, WNOHANG);
+
+        if (got <= 0) {
+            nanosleep(&(struct timespec){ .tv_nsec = 1000000 }, NULL);
+            ms++;
+            continue;
+        }
+        for (int i = 0; i < 4; i++)
+            reaped[i] |= kids[i] == got;
+        ended++;
+        by_parent += WIFSIGNALED(status) ? WTERMSIG(status) == SIGTERM
+                                         : WIFEXITED(status) && WEXITSTATUS(status) == 1;
+    }
+    for (int i = 0; i < 4; i++)         /* an orphan still counting: not left behind */
+        if (!reaped[i] && kill(kids[i], SIGKILL) == 0)
+            waitpid(kids[i], NULL, 0);
+    prctl(PR_SET_CHILD_SUBREAPER, 0);
+    ck_assert_msg(ended == 4, "%d of 4 children ended within 10 s of their parent", ended);
+    ck_assert_msg(by_parent == 4, "%d of 4 children ended by their parent's death", by_parent);
 }
 END_TEST
 
@@ -1646,6 +1829,159 @@ START_TEST(pmq_notify_wakes_on_a_message)
 }
 END_TEST
 
+/* A line from FD into LINE, without its newline (all there is, at end of file). */
+static void read_line(int fd, char *line, size_t size)
+{
+    size_t got = 0;
+
+    while (got < size - 1 && read(fd, line + got, 1) == 1 && line[got] != '\n')
+        got++;
+    line[got] = '\0';
+}
+
+/* The rest of FD, to its end, into TEXT; FD is closed. */
+static void read_rest(int fd, char *text, size_t size)
+{
+    size_t got = 0;
+    ssize_t n;
+
+    while (got < size - 1 && (n = read(fd, text + got, size - 1 - got)) > 0)
+        got += (size_t)n;
+    text[got] = '\0';
+    close(fd);
+}
+
+/* pmq_notify -t SECONDS NAME, its stdout and stderr into one pipe, whose
+ * reading end goes to *FD once its first line has said it is registered. */
+static pid_t start_notify(const char *seconds, const char *name, int *fd)
+{
+    char path[PATH_MAX], line[512], expect[160];
+    int fds[2];
+    pid_t pid;
+
+    snprintf(path, sizeof path, "%s/chapters/posix/pmq_notify", t_top());
+    ck_assert_int_eq(pipe(fds), 0);
+    if ((pid = fork()) == 0) {
+        dup2(fds[1], 1);
+        dup2(fds[1], 2);
+        closefrom(3);
+        alarm(60);
+        execl(path, "pmq_notify", "-t", seconds, name, (char *)NULL);
+        _exit(127);
+    }
+    close(fds[1]);
+    read_line(fds[0], line, sizeof line);
+    snprintf(expect, sizeof expect, "pid %ld: registered on %s; waiting", (long)pid, name);
+    ck_assert_str_eq(line, expect);
+    ck_assert_msg(t_blocked_in(pid, SYS_rt_sigtimedwait), "pmq_notify is not waiting");
+    *fd = fds[0];
+    return pid;
+}
+
+/* SIGSTOP, and back only once PID is seen stopped (state T), with SIGCONT. */
+static void stop_and_continue(pid_t pid, const struct timespec *stopped_for)
+{
+    char path[64], line[512], state = '?';
+
+    snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
+    ck_assert_int_eq(kill(pid, SIGSTOP), 0);
+    for (int ms = 0; ms < 20000 && state != 'T'; ms++) {
+        FILE *f = fopen(path, "r");
+
+        if (f != NULL && fgets(line, sizeof line, f) != NULL && strrchr(line, ')'))
+            state = strrchr(line, ')')[2];
+        if (f != NULL)
+            fclose(f);
+        nanosleep(&(struct timespec){ .tv_nsec = 1000000 }, NULL);
+    }
+    ck_assert_msg(state == 'T', "pid %ld not stopped: state %c", (long)pid, state);
+    nanosleep(stopped_for, NULL);
+    ck_assert_int_eq(kill(pid, SIGCONT), 0);
+}
+
+/* Ctrl-Z and fg: the stop ends sigtimedwait with EINTR, and pmq_notify waits
+ * again, so that the message sent after it is still reported. */
+START_TEST(pmq_notify_waits_on_after_stop_and_continue)
+{
+    char name[64], out[1024];
+    struct t_run r;
+    int fd;
+    pid_t pid;
+    mqd_t mq;
+
+    t_posix_name(name);
+    mq = new_queue(name, 4, 64, O_NONBLOCK);
+    pid = start_notify("30", name, &fd);
+    stop_and_continue(pid, &(struct timespec){ .tv_nsec = 100000000 });
+    ck_assert_msg(t_blocked_in(pid, SYS_rt_sigtimedwait), "pmq_notify did not wait again");
+    t_run(&r, NULL, "chapters/posix/pmq_send", name, "3", "wake up", NULL);
+    ck_assert_int_eq(r.status, 0);
+    ck_assert_int_eq(exit_code(pid), 0);
+    read_rest(fd, out, sizeof out);
+    ck_assert_msg(strstr(out, ": notified by SIGUSR1 (SI_MESGQ): a message from pid ") &&
+                  strstr(out, "\npriority 3, 7 bytes: wake up\n") && !strstr(out, "EINTR"),
+                  "%s", out);
+    ck_assert_int_eq(mq_close(mq), 0);
+    ck_assert_int_eq(mq_unlink(name), 0);
+}
+END_TEST
+
+/* With -t the deadline holds through a stop: stopped for 3 s of its 2, it
+ * gives up as soon as it runs again, instead of waiting 2 s more. */
+START_TEST(pmq_notify_deadline_holds_through_stop)
+{
+    char name[64], out[1024];
+    struct timespec t0;
+    int fd;
+    pid_t pid;
+    mqd_t mq;
+
+    t_posix_name(name);
+    mq = new_queue(name, 4, 64, O_NONBLOCK);
+    pid = start_notify("2", name, &fd);
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    stop_and_continue(pid, &(struct timespec){ .tv_sec = 3 });
+    ck_assert_int_eq(exit_code(pid), 1);
+    ck_assert_msg(seconds_since(&t0) < 4.5, "it waited %.1f s", seconds_since(&t0));
+    read_rest(fd, out, sizeof out);
+    ck_assert_str_eq(out, "pmq_notify: no message within 2 s\n");
+    ck_assert_int_eq(mq_close(mq), 0);
+    ck_assert_int_eq(mq_unlink(name), 0);
+}
+END_TEST
+
+/* A SIGUSR1 from kill (si_code SI_USER) is no notice: pmq_notify says so and
+ * waits on, and the queue's notice that follows is reported. */
+START_TEST(pmq_notify_takes_no_stray_sigusr1)
+{
+    char name[64], line[512], expect[160], out[1024];
+    struct t_run r;
+    int fd;
+    pid_t pid;
+    mqd_t mq;
+
+    t_posix_name(name);
+    mq = new_queue(name, 4, 64, O_NONBLOCK);
+    pid = start_notify("30", name, &fd);
+    ck_assert_int_eq(kill(pid, SIGUSR1), 0);
+    read_line(fd, line, sizeof line);
+    snprintf(expect, sizeof expect, "pid %ld: a SIGUSR1 from pid %ld, not from the queue; waiting",
+             (long)pid, (long)getpid());
+    ck_assert_str_eq(line, expect);
+    ck_assert_msg(t_blocked_in(pid, SYS_rt_sigtimedwait), "pmq_notify did not wait again");
+    t_run(&r, NULL, "chapters/posix/pmq_send", name, "3", "wake up", NULL);
+    ck_assert_int_eq(r.status, 0);
+    ck_assert_int_eq(exit_code(pid), 0);
+    read_rest(fd, out, sizeof out);
+    snprintf(expect, sizeof expect, "pid %ld: notified by SIGUSR1 (SI_MESGQ): a message from pid ",
+             (long)pid);
+    ck_assert_msg(strncmp(out, expect, strlen(expect)) == 0 &&
+                  strstr(out, "\npriority 3, 7 bytes: wake up\n"), "%s", out);
+    ck_assert_int_eq(mq_close(mq), 0);
+    ck_assert_int_eq(mq_unlink(name), 0);
+}
+END_TEST
+
 START_TEST(sessions_play)
 {
     static const struct t_session expect[] = {
@@ -1691,6 +2027,7 @@ static Suite *posix_suite(void)
     tcase_add_test(mq, mqd_is_a_file_descriptor);
     tcase_add_test(mq, mq_setattr_changes_only_the_flags);
     tcase_add_test(mq, mq_notify_once_on_empty_queue);
+    tcase_add_test(mq, mq_notice_lost_behind_a_pending_sigusr1);
     tcase_set_timeout(mq, 60);
 
     tcase_add_test(sem, sem_open_value_set_once);
@@ -1720,12 +2057,17 @@ static Suite *posix_suite(void)
     tcase_add_test(progs, too_long_name_one_line);
     tcase_add_test(progs, pmq_recv_interrupted_one_line);
     tcase_add_test(progs, pshm_programs_round_trip);
+    tcase_add_test(progs, pshm_create_failed_size_leaves_no_name);
     tcase_add_test(progs, psem_programs_round_trip);
     tcase_add_test(progs, psem_op_waits_for_post);
     tcase_add_test(progs, psem_counter_with_lock_is_exact);
     tcase_add_test(progs, psem_counter_without_lock_never_gains);
+    tcase_add_test(progs, psem_counter_children_die_with_parent);
     tcase_add_test(progs, pmq_programs_round_trip);
     tcase_add_test(progs, pmq_notify_wakes_on_a_message);
+    tcase_add_test(progs, pmq_notify_waits_on_after_stop_and_continue);
+    tcase_add_test(progs, pmq_notify_deadline_holds_through_stop);
+    tcase_add_test(progs, pmq_notify_takes_no_stray_sigusr1);
     tcase_set_timeout(progs, 90);
 
     tcase_add_test(sessions, sessions_play);

@@ -10,15 +10,17 @@
  *    already holds messages is refused here (it would never notify);
  *  - it comes once: after it, the registration is gone (register again);
  *  - a process waiting in mq_receive gets the message instead, no notice.
- * The signal is blocked and taken with sigwaitinfo(), which says who sent the
- * message (si_pid) and why (si_code SI_MESGQ). Then the message is read.
- * Ctrl-C (or -t SECONDS without a message) ends it; the registration goes
- * with the process.
+ * The signal is blocked and taken with sigwaitinfo() (sigtimedwait() with -t),
+ * which says who sent the message (si_pid) and why (si_code SI_MESGQ). Then
+ * the message is read. A SIGUSR1 from kill (si_code SI_USER) is no notice,
+ * and a stop and continue (Ctrl-Z, fg) ends the wait with EINTR: either
+ * way it waits on, until the same deadline. Ctrl-C (or -t SECONDS without a
+ * message) ends it; the registration goes with the process.
  *
  * $ ./pmq_create /jobs
  * $ ./pmq_notify /jobs &
  * pid 3301: registered on /jobs; waiting
- * $ ./pmq_send /jobs 3 wake up
+ * $ ./pmq_send /jobs 3 'wake up'
  * pid 3301: notified by SIGUSR1 (SI_MESGQ): a message from pid 3302
  * priority 3, 7 bytes: wake up
  */
@@ -41,21 +43,32 @@ static const char help[] =
     "NAME, wait for the signal, then receive the message that caused it.\n"
     "  -t SECONDS  give up after SECONDS (1 to 3600) without a message\n";
 
+/* The time from now until DEADLINE on CLOCK_MONOTONIC; 0 once it has passed. */
+static struct timespec time_left(const struct timespec *deadline)
+{
+    struct timespec now;
+
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    long long ns = (deadline->tv_sec - now.tv_sec) * 1000000000LL + deadline->tv_nsec - now.tv_nsec;
+    return ns > 0 ? (struct timespec){ ns / 1000000000, ns % 1000000000 } : (struct timespec){ 0 };
+}
+
 int main(int argc, char *argv[])
 {
-    struct timespec limit = { 0 };
+    struct timespec deadline;
     struct mq_attr attr;
     siginfo_t info;
     sigset_t set;
     const char *name;
     char *buf;
     unsigned int prio;
+    long seconds = 0;
     int opt, sig;
     ssize_t n;
     mqd_t mq;
 
     while ((opt = next_option(argc, argv, "t:", help)) != -1)
-        limit.tv_sec = parse_long("seconds", optarg, 1, 3600);      /* the only option */
+        seconds = parse_long("seconds", optarg, 1, 3600);          /* the only option */
     if (optind == argc)
         usage_error("missing NAME");
     if (argc - optind > 1)
@@ -81,15 +94,27 @@ int main(int argc, char *argv[])
               "empty queue", name, attr.mq_curmsgs);
     printf("pid %ld: registered on %s; waiting\n", (long)getpid(), name);
     fflush(stdout);
-    sig = limit.tv_sec ? sigtimedwait(&set, &info, &limit) : sigwaitinfo(&set, &info);
+    clock_gettime(CLOCK_MONOTONIC, &deadline);
+    deadline.tv_sec += seconds;
+    for (;;) {
+        struct timespec left = time_left(&deadline);                /* -t: what remains */
+        sig = seconds ? sigtimedwait(&set, &info, &left) : sigwaitinfo(&set, &info);  // <3>
+        if (sig == -1 && errno == EINTR)        /* stopped and continued: wait on */
+            continue;
+        if (sig != SIGUSR1 || info.si_code == SI_MESGQ)
+            break;
+        printf("pid %ld: a SIGUSR1 from pid %ld, not from the queue; waiting\n",
+               (long)getpid(), (long)info.si_pid);                  // <4>
+        fflush(stdout);
+    }
     if (sig == -1 && errno == EAGAIN)
-        fatal("no message within %ld s", (long)limit.tv_sec);
+        fatal("no message within %ld s", seconds);
     if (sig == -1)
-        die("sigwaitinfo");
+        die(seconds ? "sigtimedwait" : "sigwaitinfo");
     if (sig != SIGUSR1)
         fatal("stopped by SIG%s before any message came", sigabbrev_np(sig));
-    printf("pid %ld: notified by SIGUSR1 (%s): a message from pid %ld\n", (long)getpid(),
-           info.si_code == SI_MESGQ ? "SI_MESGQ" : "?", (long)info.si_pid);  // <3>
+    printf("pid %ld: notified by SIGUSR1 (SI_MESGQ): a message from pid %ld\n",
+           (long)getpid(), (long)info.si_pid);
     // end::notify[]
     if ((buf = malloc((size_t)attr.mq_msgsize)) == NULL)
         die("malloc");

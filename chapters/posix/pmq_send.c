@@ -53,7 +53,8 @@ int main(int argc, char *argv[])
     if (argc - optind > 3)
         usage_error("too many arguments");
     name = posix_name(argv[optind]);
-    prio = (unsigned int)parse_long("priority", argv[optind + 1], 0, UINT_MAX);
+    /* INT_MAX fits any long (UINT_MAX does not); above 32767 the kernel says EINVAL */
+    prio = (unsigned int)parse_long("priority", argv[optind + 1], 0, INT_MAX);
     text = argv[optind + 2];
 
     sigaction(SIGINT, &sa, NULL);       /* Ctrl-C: EINTR, one line, exit 1 */

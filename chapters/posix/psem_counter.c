@@ -12,6 +12,8 @@
  * is nothing to remove, even after Ctrl-C. The memory is an anonymous shared
  * mapping, which the children inherit across fork. A second semaphore there,
  * "start", holds the children until all are forked, so that they overlap.
+ * A child dies with its parent (PR_SET_PDEATHSIG): `kill -INT PID` of the
+ * parent alone leaves no orphans counting on, or waiting for "start" forever.
  *
  * $ ./psem_counter --no-lock 4 10000000
  * 4 processes x 10000000 increments, without a lock
@@ -26,9 +28,11 @@
 
 #include <errno.h>
 #include <semaphore.h>
+#include <signal.h>              /* SIGTERM */
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 
 static const char help[] =
@@ -66,6 +70,7 @@ static int increment(struct shared *sh, long niters, int lock)
 int main(int argc, char *argv[])
 {
     int lock = 1, failed = 0, n;
+    pid_t parent = getpid();
     long nprocs, niters;
     struct shared *sh;
 
@@ -102,8 +107,12 @@ int main(int argc, char *argv[])
             failed = 1;
             break;
         }
-        if (pid == 0)
+        if (pid == 0) {
+            /* SIGTERM when the parent dies; if it died before this line, getppid() says so */
+            if (prctl(PR_SET_PDEATHSIG, SIGTERM) == -1 || getppid() != parent)
+                _exit(1);
             _exit(increment(sh, niters, lock));
+        }
     }
     for (int i = 0; i < n; i++)         /* go */
         if (sem_post(&sh->start) == -1)

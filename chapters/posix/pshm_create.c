@@ -2,13 +2,16 @@
  *
  * usage: pshm_create [-x] [-m MODE] NAME SIZE
  *
- * shm_open() with O_CREAT makes the object NAME, or opens the one the name
- * already has; -x adds O_EXCL, so that only a new object will do. ftruncate()
- * then sets its size: a new object starts with 0 bytes. Unlike shmget, which
- * refuses (EINVAL) a size larger than an existing segment's, ftruncate simply
- * resizes an existing object. Nothing is printed: the name, which you chose,
+ * shm_open() with O_CREAT | O_EXCL makes the object NAME; if the name is
+ * taken (EEXIST), a second shm_open opens the object it has, unless -x says
+ * that only a new object will do. ftruncate() then sets its size: a new
+ * object starts with 0 bytes. Unlike shmget, which refuses (EINVAL) a size
+ * larger than an existing segment's, ftruncate simply resizes an existing
+ * object. Nothing is printed: the name, which you chose,
  * is the identifier. On Linux the object is a file in /dev/shm, and it stays
  * there after this program exits, until pshm_unlink (or rm) removes it.
+ * If the size fails (EFBIG above `ulimit -f`, ENOSPC), an object this run
+ * made is removed again; one that was there before is left alone.
  *
  * $ ./pshm_create /demo 4096
  * $ ls -l /dev/shm/demo
@@ -22,6 +25,8 @@
 
 #include <fcntl.h>
 #include <limits.h>
+#include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -35,14 +40,14 @@ static const char help[] =
 
 int main(int argc, char *argv[])
 {
-    int flags = O_RDWR | O_CREAT, opt, fd;
+    int excl = 0, created, opt, fd;
     mode_t mode = 0600;
     const char *name;
     off_t size;
 
     while ((opt = next_option(argc, argv, "xm:", help)) != -1) {
         switch (opt) {
-        case 'x': flags |= O_EXCL; break;
+        case 'x': excl = 1; break;
         case 'm': mode = parse_mode("mode", optarg); break;
         }
     }
@@ -51,17 +56,21 @@ int main(int argc, char *argv[])
     name = posix_name(argv[optind]);
     size = parse_long("size", argv[optind + 1], 0, LONG_MAX);
 
+    signal(SIGXFSZ, SIG_IGN);           /* above ulimit -f: EFBIG, not death by signal */
     // tag::create[]
-    fd = shm_open(name, flags, mode);           // <1>
+    fd = shm_open(name, O_RDWR | O_CREAT | O_EXCL, mode);      // <1>
+    created = fd != -1;                 /* so that a failure removes only what we made */
+    if (fd == -1 && errno == EEXIST && !excl)
+        fd = shm_open(name, O_RDWR, 0);                         /* the one already there */
     if (fd == -1)
         die("shm_open %s", name);
-    if (ftruncate(fd, size) == -1) {            // <2>
+    if (ftruncate(fd, size) == -1) {                            // <2>
         warn_errno("ftruncate %s", name);
-        if (flags & O_EXCL)                     /* ours alone: do not leave it */
+        if (created)                    /* made by this run: do not leave it behind */
             shm_unlink(name);
         return EXIT_CALL_FAILED;
     }
-    close(fd);                                  // <3>
+    close(fd);                                                  // <3>
     // end::create[]
     return EXIT_SUCCESS;
 }

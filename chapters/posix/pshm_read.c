@@ -52,7 +52,8 @@ int main(int argc, char *argv[])
             die("mmap %s", name);
     }
     close(fd);
-    printf("%.*s\n", (int)strnlen(p, (size_t)st.st_size), p);
+    fwrite(p, 1, strnlen(p, (size_t)st.st_size), stdout);   /* no int precision: > 2 GiB */
+    putchar('\n');
     // end::read[]
     return EXIT_SUCCESS;
 }
