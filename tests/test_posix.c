@@ -939,18 +939,27 @@ static int open_each_eacces(void *arg)
     return open_each_expect(arg, EACCES);
 }
 
+/* The owner makes the three with mode 0, and then may not open them. */
+static int make_each_then_eacces(void *arg)
+{
+    const struct names3 *n = arg;
+
+    for (int k = P_SHM; k <= P_MQ; k++)
+        if (p_open(k, n->name[k], O_CREAT | O_EXCL, 0) != 0)
+            return 10 + k;
+    return open_each_eacces(arg);
+}
+
 /* Mode 0: a process without CAP_DAC_OVERRIDE, the owner included, gets
  * EACCES, as for a file; root opens it (the file rule, where System V asks
- * for CAP_IPC_OWNER). */
+ * for CAP_IPC_OWNER). The owner is the plain user of t_unprivileged. */
 START_TEST(mode_checked_as_for_a_file)
 {
     struct names3 n;
 
-    for (int k = P_SHM; k <= P_MQ; k++) {
+    for (int k = P_SHM; k <= P_MQ; k++)
         t_posix_name(n.name[k]);
-        ck_assert_int_eq(p_open(k, n.name[k], O_CREAT | O_EXCL, 0), 0);
-    }
-    ck_assert_int_eq(t_unprivileged(open_each_eacces, &n), 0);
+    ck_assert_int_eq(t_unprivileged(make_each_then_eacces, &n), 0);
     ck_assert_int_eq(open_each_expect(&n, t_root() ? 0 : EACCES), 0);
     for (int k = P_SHM; k <= P_MQ; k++)
         ck_assert_int_eq(p_unlink(k, n.name[k]), 0);
@@ -1021,6 +1030,36 @@ static long read_long(const char *path)
 }
 
 /* A queue made without attributes gets msg_default and msgsize_default. */
+/* RLIMIT_MSGQUEUE (ulimit -q) caps the bytes of all of a user's queues:
+ * beyond it mq_open fails with EMFILE, whatever the capabilities. The same
+ * queue opens under the limit the test started with. */
+START_TEST(rlimit_msgqueue_emfile)
+{
+    const struct mq_attr attr = { .mq_maxmsg = 2, .mq_msgsize = 1024 };   /* > 2 KiB */
+    char name[64];
+    int status;
+    mqd_t mq;
+    pid_t pid;
+
+    t_posix_name(name);
+    ck_assert((pid = fork()) != -1);
+    if (pid == 0) {                     /* the lowered limit stays in the child */
+        const struct rlimit low = { 1000, 1000 };
+
+        _exit(setrlimit(RLIMIT_MSGQUEUE, &low) == 0 &&
+              mq_open(name, O_RDWR | O_CREAT | O_EXCL, 0600, &attr) == (mqd_t)-1 &&
+              errno == EMFILE ? 0 : 1);
+    }
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+                  "under a limit of 1000 bytes, mq_open did not fail with EMFILE");
+    mq = mq_open(name, O_RDWR | O_CREAT | O_EXCL, 0600, &attr);
+    ck_assert_msg(mq != (mqd_t)-1, "mq_open %s: %s", name, strerror(errno));
+    mq_close(mq);
+    ck_assert_int_eq(mq_unlink(name), 0);
+}
+END_TEST
+
 START_TEST(mq_defaults_from_proc)
 {
     struct mq_attr attr;
@@ -2044,6 +2083,7 @@ static Suite *posix_suite(void)
     tcase_set_timeout(perm, 60);
 
     tcase_add_test(limits, mq_defaults_from_proc);
+    tcase_add_test(limits, rlimit_msgqueue_emfile);
     tcase_add_test(limits, mq_limits_per_namespace);
     tcase_set_timeout(limits, 60);
 

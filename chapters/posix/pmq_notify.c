@@ -7,7 +7,8 @@
  * queues have nothing like it. The rules the program shows:
  *  - one process at a time may be registered on a queue: a second gets EBUSY;
  *  - the notice comes only for a message on an EMPTY queue, so a queue that
- *    already holds messages is refused here (it would never notify);
+ *    already holds messages is refused here (it would notify only once
+ *    some other process had emptied it);
  *  - it comes once: after it, the registration is gone (register again);
  *  - a process waiting in mq_receive gets the message instead, no notice.
  * The signal is blocked and taken with sigwaitinfo() (sigtimedwait() with -t),
@@ -47,10 +48,13 @@ static const char help[] =
 static struct timespec time_left(const struct timespec *deadline)
 {
     struct timespec now;
+    long long ns;
 
     clock_gettime(CLOCK_MONOTONIC, &now);
-    long long ns = (deadline->tv_sec - now.tv_sec) * 1000000000LL + deadline->tv_nsec - now.tv_nsec;
-    return ns > 0 ? (struct timespec){ ns / 1000000000, ns % 1000000000 } : (struct timespec){ 0 };
+    ns = (deadline->tv_sec - now.tv_sec) * 1000000000LL + (deadline->tv_nsec - now.tv_nsec);
+    if (ns <= 0)
+        return (struct timespec){ 0, 0 };
+    return (struct timespec){ ns / 1000000000, ns % 1000000000 };
 }
 
 int main(int argc, char *argv[])
