@@ -4,8 +4,9 @@
  *        pmq_attr -l
  *
  * mq_getattr() gives what a queue was made with (maxmsg, msgsize), how many
- * messages wait on it now (curmsgs), and the descriptor's flags (O_NONBLOCK
- * or 0). With -l: the limits, which are files under /proc/sys/fs/mqueue (one
+ * messages wait on it now (curmsgs), and the descriptor's flags: those of
+ * this program's own descriptor, so always 0 here (O_NONBLOCK belongs to a
+ * descriptor, not to the queue). With -l: the limits, which are files under /proc/sys/fs/mqueue (one
  * set per IPC namespace): msg_max and msgsize_max cap what mq_open may ask
  * for, queues_max how many queues there may be, and msg_default and
  * msgsize_default are what a queue gets when mq_open is given no attributes.
