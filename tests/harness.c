@@ -538,21 +538,40 @@ int t_private_ipc_as_me(int (*fn)(void *), void *arg)
 
 /* --- processes ----------------------------------------------------------------- */
 
+char t_state(pid_t pid)
+{
+    char path[64], line[512], state = '?';
+    FILE *f;
+
+    snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
+    if ((f = fopen(path, "r")) != NULL) {
+        if (fgets(line, sizeof line, f) != NULL && strrchr(line, ')'))
+            state = strrchr(line, ')')[2];      /* the name in () may hold spaces */
+        fclose(f);
+    }
+    return state;
+}
+
+void t_read_all(int fd, char *text, size_t size)
+{
+    size_t got = 0;
+    ssize_t n;
+
+    while (got < size - 1 && (n = read(fd, text + got, size - 1 - got)) > 0)
+        got += (size_t)n;
+    text[got] = '\0';
+    close(fd);
+}
+
 bool t_blocked_in(pid_t pid, long nr)
 {
-    char path[64], line[512];
+    char path[64];
 
     for (int ms = 0; ms < 20000; ms++) {
         FILE *f;
-        char state = '?';
+        char state = t_state(pid);
         long call = -1;
 
-        snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
-        if ((f = fopen(path, "r")) != NULL) {
-            if (fgets(line, sizeof line, f) != NULL && strrchr(line, ')'))
-                state = strrchr(line, ')')[2];
-            fclose(f);
-        }
         snprintf(path, sizeof path, "/proc/%ld/syscall", (long)pid);
         if ((f = fopen(path, "r")) != NULL) {
             if (fscanf(f, "%ld", &call) != 1)

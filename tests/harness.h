@@ -148,6 +148,12 @@ bool t_write_file(const char *path, const char *text);
 /* Is PID asleep (state S) inside system call NR (SYS_msgsnd, ...)? Waits up to
  * 20 s for it; false at once if PID has ended. */
 bool t_blocked_in(pid_t pid, long nr);
+/* PID's state letter in /proc/PID/stat (S sleeping, T stopped, Z zombie...);
+ * '?' if there is no such process. */
+char t_state(pid_t pid);
+/* All of FD, to its end, into TEXT (SIZE - 1 bytes at most, then a NUL);
+ * FD is closed. */
+void t_read_all(int fd, char *text, size_t size);
 
 /* --- users ------------------------------------------------------------------ */
 bool t_root(void);

@@ -125,22 +125,11 @@ static void spawn(struct proc *p, const char *prog, const char *args[])
     p->err = err[0];
 }
 
-static void read_all(int fd, char *buf, size_t cap)
-{
-    size_t n = 0;
-    ssize_t got;
-
-    while (n < cap - 1 && (got = read(fd, buf + n, cap - 1 - n)) > 0)
-        n += (size_t)got;
-    buf[n] = '\0';
-    close(fd);
-}
-
 /* Wait for P to end; its output to OUT and ERR; returns the exit code. */
 static int finish(struct proc *p, char *out, size_t nout, char *err, size_t nerr)
 {
-    read_all(p->out, out, nout);
-    read_all(p->err, err, nerr);
+    t_read_all(p->out, out, nout);
+    t_read_all(p->err, err, nerr);
     return exit_code(p->pid);
 }
 

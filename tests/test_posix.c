@@ -952,7 +952,8 @@ static int make_each_then_eacces(void *arg)
 
 /* Mode 0: a process without CAP_DAC_OVERRIDE, the owner included, gets
  * EACCES, as for a file; root opens it (the file rule, where System V asks
- * for CAP_IPC_OWNER). The owner is the plain user of t_unprivileged. */
+ * for CAP_IPC_OWNER). The owner is the plain user of t_unprivileged; as
+ * root, the unlinks at the end are root's (CAP_FOWNER) of nobody's names. */
 START_TEST(mode_checked_as_for_a_file)
 {
     struct names3 n;
@@ -1878,18 +1879,6 @@ static void read_line(int fd, char *line, size_t size)
     line[got] = '\0';
 }
 
-/* The rest of FD, to its end, into TEXT; FD is closed. */
-static void read_rest(int fd, char *text, size_t size)
-{
-    size_t got = 0;
-    ssize_t n;
-
-    while (got < size - 1 && (n = read(fd, text + got, size - 1 - got)) > 0)
-        got += (size_t)n;
-    text[got] = '\0';
-    close(fd);
-}
-
 /* pmq_notify -t SECONDS NAME, its stdout and stderr into one pipe, whose
  * reading end goes to *FD once its first line has said it is registered. */
 static pid_t start_notify(const char *seconds, const char *name, int *fd)
@@ -1920,19 +1909,11 @@ static pid_t start_notify(const char *seconds, const char *name, int *fd)
 /* SIGSTOP, and back only once PID is seen stopped (state T), with SIGCONT. */
 static void stop_and_continue(pid_t pid, const struct timespec *stopped_for)
 {
-    char path[64], line[512], state = '?';
+    char state = '?';
 
-    snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
     ck_assert_int_eq(kill(pid, SIGSTOP), 0);
-    for (int ms = 0; ms < 20000 && state != 'T'; ms++) {
-        FILE *f = fopen(path, "r");
-
-        if (f != NULL && fgets(line, sizeof line, f) != NULL && strrchr(line, ')'))
-            state = strrchr(line, ')')[2];
-        if (f != NULL)
-            fclose(f);
+    for (int ms = 0; ms < 20000 && (state = t_state(pid)) != 'T'; ms++)
         nanosleep(&(struct timespec){ .tv_nsec = 1000000 }, NULL);
-    }
     ck_assert_msg(state == 'T', "pid %ld not stopped: state %c", (long)pid, state);
     nanosleep(stopped_for, NULL);
     ck_assert_int_eq(kill(pid, SIGCONT), 0);
@@ -1956,7 +1937,7 @@ START_TEST(pmq_notify_waits_on_after_stop_and_continue)
     t_run(&r, NULL, "chapters/posix/pmq_send", name, "3", "wake up", NULL);
     ck_assert_int_eq(r.status, 0);
     ck_assert_int_eq(exit_code(pid), 0);
-    read_rest(fd, out, sizeof out);
+    t_read_all(fd, out, sizeof out);
     ck_assert_msg(strstr(out, ": notified by SIGUSR1 (SI_MESGQ): a message from pid ") &&
                   strstr(out, "\npriority 3, 7 bytes: wake up\n") && !strstr(out, "EINTR"),
                   "%s", out);
@@ -1982,7 +1963,7 @@ START_TEST(pmq_notify_deadline_holds_through_stop)
     stop_and_continue(pid, &(struct timespec){ .tv_sec = 3 });
     ck_assert_int_eq(exit_code(pid), 1);
     ck_assert_msg(seconds_since(&t0) < 4.5, "it waited %.1f s", seconds_since(&t0));
-    read_rest(fd, out, sizeof out);
+    t_read_all(fd, out, sizeof out);
     ck_assert_str_eq(out, "pmq_notify: no message within 2 s\n");
     ck_assert_int_eq(mq_close(mq), 0);
     ck_assert_int_eq(mq_unlink(name), 0);
@@ -2011,7 +1992,7 @@ START_TEST(pmq_notify_takes_no_stray_sigusr1)
     t_run(&r, NULL, "chapters/posix/pmq_send", name, "3", "wake up", NULL);
     ck_assert_int_eq(r.status, 0);
     ck_assert_int_eq(exit_code(pid), 0);
-    read_rest(fd, out, sizeof out);
+    t_read_all(fd, out, sizeof out);
     snprintf(expect, sizeof expect, "pid %ld: notified by SIGUSR1 (SI_MESGQ): a message from pid ",
              (long)pid);
     ck_assert_msg(strncmp(out, expect, strlen(expect)) == 0 &&
