@@ -1,0 +1,464 @@
+/* bench.c: the measuring harness of the benchmark programs (see bench.h). */
+#define _GNU_SOURCE                     /* sched_setaffinity, CPU_SET */
+#include "bench.h"
+#include "ipclab.h"
+
+#include <errno.h>
+#include <immintrin.h>
+#include <math.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <time.h>
+
+/* --- small tools for the transports ------------------------------------------- */
+
+void read_all(int fd, void *buf, size_t n, const char *call)
+{
+    for (size_t done = 0; done < n; ) {
+        ssize_t got = read(fd, (char *)buf + done, n - done);
+        if (got == -1 && errno == EINTR)        /* after Ctrl-Z and fg */
+            continue;
+        if (got == -1)
+            die("%s", call);
+        if (got == 0)
+            fatal("%s: end of file after %zu of %zu bytes", call, done, n);
+        done += (size_t)got;
+    }
+}
+
+void write_all(int fd, const void *buf, size_t n, const char *call)
+{
+    for (size_t done = 0; done < n; ) {
+        ssize_t put = write(fd, (const char *)buf + done, n - done);
+        if (put == -1 && errno == EINTR)
+            continue;
+        if (put == -1)
+            die("%s", call);
+        done += (size_t)put;
+    }
+}
+
+// tag::spin[]
+void spin_pause(unsigned *spins)
+{
+    if (++*spins % 256 == 0)    /* the other side may be waiting for this CPU */
+        sched_yield();
+    else
+        _mm_pause();            /* tell the CPU this is a spin loop */
+}
+// end::spin[]
+
+double now_us(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
+}
+
+/* --- the command line ---------------------------------------------------------- */
+
+/* "1,100,4K": sizes in bytes, K meaning 1024. */
+static int parse_sizes(const char *text, size_t *sizes, int max, size_t lo, size_t hi)
+{
+    char copy[256], *save, *item;
+    int n = 0;
+
+    if (strlen(text) >= sizeof copy)
+        usage_error("sizes: \"%.20s...\" is too long", text);
+    strcpy(copy, text);
+    for (item = strtok_r(copy, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
+        size_t len = strlen(item), unit = 1;
+        if (len > 1 && (item[len - 1] == 'K' || item[len - 1] == 'k')) {
+            item[len - 1] = '\0';
+            unit = 1024;
+        }
+        long v = parse_long("size", item, 0, (long)(hi / unit));
+        if ((size_t)v * unit < lo)
+            usage_error("size: %zu is too small: %zu at least", (size_t)v * unit, lo);
+        if (n == max)
+            usage_error("sizes: %d at most", max);
+        sizes[n++] = (size_t)v * unit;
+    }
+    if (n == 0)
+        usage_error("sizes: \"%s\" names none", text);
+    return n;
+}
+
+static bool may_run_on(int cpu)
+{
+    cpu_set_t set;
+
+    if (sched_getaffinity(0, sizeof set, &set) == -1)
+        die("sched_getaffinity");
+    return cpu >= 0 && cpu < CPU_SETSIZE && CPU_ISSET(cpu, &set);
+}
+
+static void parse_cpus(const char *text, int cpu[2])
+{
+    char *comma = strchr(text, ',');
+    char first[32];
+
+    if (!comma || (size_t)(comma - text) >= sizeof first)
+        usage_error("-c: \"%s\" is not CPU,CPU", text);
+    memcpy(first, text, (size_t)(comma - text));
+    first[comma - text] = '\0';
+    cpu[0] = (int)parse_long("-c", first, 0, CPU_SETSIZE - 1);
+    cpu[1] = (int)parse_long("-c", comma + 1, 0, CPU_SETSIZE - 1);
+    for (int i = 0; i < 2; i++)
+        if (!may_run_on(cpu[i]))
+            usage_error("-c: this process may not run on CPU %d", cpu[i]);
+}
+
+static const char common_help[] =
+    "  -l           round trips (the default): SIZE bytes there and back\n"
+    "  -b           one way: at least MB megabytes in chunks of SIZE bytes\n"
+    "  -s SIZES     sizes in bytes, a comma list, K = 1024\n"
+    "               (default 1,100,1K,4K,8K with -l, 1K,4K,16K,64K with -b)\n"
+    "  -n COUNT     round trips per trial (default 1000)\n"
+    "  -m MB        one way: megabytes per trial (default 10)\n"
+    "  -t TRIALS    trials after one warm-up trial (default 11)\n"
+    "  -c CPU,CPU   pin the parent to the first CPU, the child to the second\n"
+    "  -x N         damage message N (from 1) on arrival: the check must stop the run\n"
+    "Prints a CSV header and one row per size (see chapters/bench/bench.h).\n";
+
+void bench_options(int argc, char *argv[], const char *help, int measures,
+                   size_t min_size, size_t max_size, const char *sizes,
+                   struct bench_options *o)
+{
+    char full_help[4096];
+    int opt;
+
+    snprintf(full_help, sizeof full_help, "%s%s", help, common_help);
+    *o = (struct bench_options){ .measures = 0, .count = 1000, .megabytes = 10,
+                                 .trials = 11, .cpu = { -1, -1 } };
+    while ((opt = next_option(argc, argv, "lbs:n:m:t:c:x:", full_help)) != -1) {
+        switch (opt) {
+        case 'l': o->measures = ROUND_TRIP; break;
+        case 'b': o->measures = ONE_WAY; break;
+        case 's': sizes = optarg; break;
+        case 'n': o->count = parse_long("-n", optarg, 1, 100000000); break;
+        case 'm': o->megabytes = parse_long("-m", optarg, 1, 100000); break;
+        case 't': o->trials = (int)parse_long("-t", optarg, 1, 1000); break;
+        case 'c': parse_cpus(optarg, o->cpu); break;
+        case 'x': o->damage = (int)parse_long("-x", optarg, 1, 100000000); break;
+        }
+    }
+    if (optind < argc)
+        usage_error("unexpected argument \"%s\"", argv[optind]);
+    if (o->measures == 0)
+        o->measures = measures & ROUND_TRIP ? ROUND_TRIP : ONE_WAY;
+    if (!(o->measures & measures))
+        usage_error("%s: this mechanism measures %s only", o->measures == ONE_WAY ? "-b" : "-l",
+                    measures == ONE_WAY ? "one way (-b)" : "round trips (-l)");
+    if (!sizes)
+        sizes = o->measures == ROUND_TRIP ? "1,100,1K,4K,8K" : "1K,4K,16K,64K";
+    o->nsizes = parse_sizes(sizes, o->sizes, 16, min_size, max_size);
+}
+
+/* --- statistics and the report ------------------------------------------------- */
+
+static int by_value(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* The nearest-rank percentile P (0 to 100) of N sorted values. */
+static double percentile(const double *v, long n, double p)
+{
+    long rank = (long)ceil(p / 100 * (double)n);
+    return v[rank < 1 ? 0 : rank - 1];
+}
+
+void print_header(void)
+{
+    puts("mechanism,measure,bytes,cpus,trials,count,median,best,p99,trial_lo,trial_hi,unit");
+}
+
+void print_row(const char *mechanism, int measure, size_t size, const char *cpus,
+               int trials, long count, double *samples, long n,
+               double *trial_mid, double bytes_per_trial)
+{
+    double med, lo, p99, tlo, thi;
+
+    qsort(samples, (size_t)n, sizeof *samples, by_value);
+    qsort(trial_mid, (size_t)trials, sizeof *trial_mid, by_value);
+    med = percentile(samples, n, 50);
+    lo = samples[0];
+    p99 = percentile(samples, n, 99);
+    tlo = trial_mid[0];
+    thi = trial_mid[trials - 1];
+    if (measure == ONE_WAY) {                   /* times become rates: MB/s */
+        med = bytes_per_trial / med;
+        lo = bytes_per_trial / lo;
+        p99 = bytes_per_trial / p99;
+        double slow = bytes_per_trial / thi, fast = bytes_per_trial / tlo;
+        tlo = slow;
+        thi = fast;
+    }
+    printf("%s,%s,%zu,%s,%d,%ld,%.3f,%.3f,%.3f,%.3f,%.3f,%s\n", mechanism,
+           measure == ROUND_TRIP ? "roundtrip" : "oneway", size, cpus, trials, count,
+           med, lo, p99, tlo, thi, measure == ROUND_TRIP ? "us" : "MB/s");
+    fflush(stdout);
+}
+
+/* --- messages: a pattern with a sequence number ---------------------------------- */
+
+static unsigned char *pattern;          /* the largest message, as sent */
+
+static void make_pattern(size_t size)
+{
+    pattern = malloc(size + 8);
+    if (!pattern)
+        die("malloc");
+    for (size_t i = 0; i < size + 8; i++)
+        pattern[i] = (unsigned char)(i * 7 + 1);
+}
+
+/* Message SEQ of N bytes: the pattern, its first bytes the sequence number. */
+static void stamp(unsigned char *msg, size_t n, uint64_t seq)
+{
+    memcpy(msg, &seq, n < 8 ? n : 8);
+}
+
+// tag::check[]
+static void check(const char *who, const void *got, size_t n, uint64_t seq)
+{
+    uint64_t want = 0;
+    size_t head = n < 8 ? n : 8;
+
+    memcpy(&want, got, head);
+    if (memcmp(&want, &seq, head) != 0 || memcmp((const char *)got + head, pattern + head, n - head) != 0)
+        fatal("%s: message %llu of %zu bytes arrived damaged or out of order",
+              who, (unsigned long long)seq, n);
+}
+// end::check[]
+
+/* --- the two processes ------------------------------------------------------------ */
+
+static const struct transport *tp;
+static pid_t owner, child;              /* the parent, and its child while it runs */
+static volatile sig_atomic_t closed;
+
+/* Remove the transport's objects and end the child: once, from wherever the
+ * parent stops (exit, die, a signal). Async-signal-safe. */
+static void tear_down(void)
+{
+    if (getpid() != owner || closed)
+        return;
+    closed = 1;
+    signal(SIGCHLD, SIG_DFL);           /* the child's end is ours now, not news */
+    if (child > 0)
+        kill(child, SIGKILL);
+    if (tp->close)
+        tp->close();
+}
+
+/* SIGCHLD: the child ended early. If it failed (exit 1) it has said why;
+ * if it was killed, say so. Other signals: clean up, then die of the signal,
+ * as the shell expects. */
+static void on_signal(int sig)
+{
+    int status = 0;
+
+    if (sig == SIGCHLD && waitpid(child, &status, WNOHANG) == 0)
+        return;                         /* stopped or continued, not ended */
+    tear_down();
+    if (sig != SIGCHLD) {
+        signal(sig, SIG_DFL);
+        raise(sig);
+        return;
+    }
+    if (WIFSIGNALED(status)) {
+        char msg[80] = ": the other process was killed by signal ";
+        size_t len = strlen(msg);
+        int s = WTERMSIG(status);
+        if (s >= 10)
+            msg[len++] = (char)('0' + s / 10);
+        msg[len++] = (char)('0' + s % 10);
+        msg[len++] = '\n';
+        write(2, program_invocation_short_name, strlen(program_invocation_short_name));
+        write(2, msg, len);
+    }
+    _exit(EXIT_CALL_FAILED);
+}
+
+static void pin(int cpu)
+{
+    cpu_set_t set;
+
+    if (cpu < 0)
+        return;
+    CPU_ZERO(&set);
+    CPU_SET(cpu, &set);
+    if (sched_setaffinity(0, sizeof set, &set) == -1)
+        die("sched_setaffinity: CPU %d", cpu);
+}
+
+/* One trial's worth of round trips, from either side. SEQ counts on across
+ * trials. The parent times each round trip into US. */
+// tag::roundtrip[]
+static void round_trips(int side, size_t n, long count, uint64_t *seq, int damage,
+                        unsigned char *msg, unsigned char *buf, double *us)
+{
+    double before = now_us();
+
+    for (long i = 0; i < count; i++) {
+        ++*seq;
+        if (side == PARENT) {
+            stamp(msg, n, *seq);
+            tp->send(PARENT, msg, n);
+        }
+        const void *got = tp->recv(side, buf, n);
+        if ((long)*seq == damage && side == PARENT && n > 0)
+            ((unsigned char *)got)[n - 1] ^= 1;
+        check(side == PARENT ? "reply" : "request", got, n, *seq);
+        if (side == CHILD)
+            tp->send(CHILD, got, n);            /* the reply: the same bytes */
+        if (tp->done)
+            tp->done(side);
+        if (side == PARENT) {
+            double after = now_us();
+            us[i] = after - before;
+            before = after;
+        }
+    }
+}
+// end::roundtrip[]
+
+/* One trial one way: COUNT chunks of N bytes, then the child's one-byte answer. */
+// tag::oneway[]
+static void one_way(int side, size_t n, long count, uint64_t *seq, int damage,
+                    unsigned char *msg, unsigned char *buf)
+{
+    for (long i = 0; i < count; i++) {
+        ++*seq;
+        if (side == PARENT) {
+            stamp(msg, n, *seq);
+            tp->send(PARENT, msg, n);
+            continue;
+        }
+        const void *got = tp->recv(CHILD, buf, n);
+        if ((long)*seq == damage)
+            ((unsigned char *)got)[n - 1] ^= 1;
+        check("chunk", got, n, *seq);
+        if (tp->done)
+            tp->done(CHILD);
+    }
+    ++*seq;                                     /* the answer: all of it arrived */
+    if (side == CHILD) {
+        stamp(msg, 1, *seq);
+        tp->send(CHILD, msg, 1);
+    } else {
+        check("answer", tp->recv(PARENT, buf, 1), 1, *seq);
+        if (tp->done)
+            tp->done(PARENT);
+    }
+}
+// end::oneway[]
+
+static void run_size(const struct bench_options *o, size_t n, const char *cpus,
+                     double *samples, double *trial_mid, unsigned char *msg, unsigned char *buf,
+                     uint64_t *seq, int side)
+{
+    long count = o->measures == ROUND_TRIP ? o->count
+               : (long)((o->megabytes * 1000000 + n - 1) / n);
+
+    for (int trial = 0; trial <= o->trials; trial++) {      /* trial 0 warms up */
+        if (o->measures == ROUND_TRIP) {
+            double *us = samples + (trial > 0 ? (long)(trial - 1) * count : 0);
+            round_trips(side, n, count, seq, o->damage, msg, buf, us);
+            if (side == PARENT && trial > 0) {
+                double *copy = trial_mid + o->trials;        /* scratch after the medians */
+                memcpy(copy, us, (size_t)count * sizeof *us);
+                qsort(copy, (size_t)count, sizeof *copy, by_value);
+                trial_mid[trial - 1] = percentile(copy, count, 50);
+            }
+        } else {
+            double before = now_us();
+            one_way(side, n, count, seq, o->damage, msg, buf);
+            if (side == PARENT && trial > 0)
+                samples[trial - 1] = trial_mid[trial - 1] = now_us() - before;
+        }
+    }
+    if (side == PARENT) {
+        if (o->measures == ROUND_TRIP)
+            print_row(tp->name, ROUND_TRIP, n, cpus, o->trials, count,
+                      samples, count * o->trials, trial_mid, 0);
+        else
+            print_row(tp->name, ONE_WAY, n, cpus, o->trials, count,
+                      samples, o->trials, trial_mid, (double)n * (double)count);
+    }
+}
+
+int bench_main(int argc, char *argv[], const struct transport *t)
+{
+    struct bench_options o;
+    size_t largest = 0;
+    char cpus[32] = "any";
+    uint64_t seq = 0;
+
+    tp = t;
+    bench_options(argc, argv, t->help, t->measures, t->min_size, t->max_size(), t->sizes, &o);
+    for (int i = 0; i < o.nsizes; i++)
+        if (o.sizes[i] > largest)
+            largest = o.sizes[i];
+    if (o.measures == ONE_WAY && largest == 0)
+        usage_error("size: one way needs chunks of 1 byte at least");
+    if (o.cpu[0] >= 0)
+        snprintf(cpus, sizeof cpus, "%d/%d", o.cpu[0], o.cpu[1]);
+
+    long most = o.measures == ROUND_TRIP ? o.count : 1;
+    double *samples = malloc((size_t)(most * o.trials) * sizeof *samples);
+    double *trial_mid = malloc((size_t)(o.trials + most) * sizeof *trial_mid);
+    unsigned char *msg = malloc(largest + 8), *buf = malloc(largest + 8);
+    if (!samples || !trial_mid || !msg || !buf)
+        die("malloc");
+    make_pattern(largest);
+    memcpy(msg, pattern, largest);
+
+    owner = getpid();
+    pin(o.cpu[0]);
+    t->open(largest);
+    atexit(tear_down);                          /* die() and fatal() exit */
+    struct sigaction sa = { .sa_handler = on_signal, .sa_flags = SA_NOCLDSTOP };
+    sigemptyset(&sa.sa_mask);
+    sigaddset(&sa.sa_mask, SIGINT);
+    sigaddset(&sa.sa_mask, SIGTERM);
+    sigaddset(&sa.sa_mask, SIGHUP);
+    sigaddset(&sa.sa_mask, SIGCHLD);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+    sigaction(SIGCHLD, &sa, NULL);
+    fflush(stdout);
+
+    child = fork();
+    if (child == -1)
+        die("fork");
+    if (child == 0) {
+        // The child: dies with the parent, answers every size, then waits to be ended.
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (getppid() != owner)
+            _exit(EXIT_CALL_FAILED);
+        signal(SIGCHLD, SIG_DFL);
+        pin(o.cpu[1]);
+        for (int i = 0; i < o.nsizes; i++)
+            run_size(&o, o.sizes[i], cpus, samples, trial_mid, msg, buf, &seq, CHILD);
+        for (;;)
+            pause();
+    }
+    print_header();
+    for (int i = 0; i < o.nsizes; i++)
+        run_size(&o, o.sizes[i], cpus, samples, trial_mid, msg, buf, &seq, PARENT);
+    tear_down();                                /* the child ends now, as planned */
+    waitpid(child, NULL, 0);
+    return 0;
+}

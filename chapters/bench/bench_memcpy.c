@@ -1,0 +1,77 @@
+/* bench_memcpy: the baseline, one process copying memory with memcpy.
+ *
+ * usage: bench_memcpy [-s SIZES] [-m MB] [-t TRIALS] [-c CPU,CPU]
+ *
+ * Shared memory cannot move bytes faster than one CPU copies them: a ring
+ * in shared memory costs at least one memcpy per chunk. This copies the
+ * same source chunk to the same destination over and over, at least MB
+ * megabytes per trial, as `perf bench mem memcpy -l` does; both buffers stay
+ * in the cache when they fit. Each trial ends by comparing the destination
+ * with the source. With -c it runs on the first CPU named.
+ *
+ * $ ./bench_memcpy -s 64K -c 0,1
+ * mechanism,measure,bytes,cpus,trials,count,median,best,p99,trial_lo,trial_hi,unit
+ * memcpy,oneway,65536,0/1,11,153,38123.5,41012.2,35510.9,35510.9,41012.2,MB/s
+ */
+#define _GNU_SOURCE                     /* sched_setaffinity */
+#include "bench.h"
+#include "ipclab.h"
+
+#include <sched.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char help[] =
+    "usage: bench_memcpy [-b] [-s SIZES] [-m MB] [-t TRIALS] [-c CPU,CPU]\n"
+    "The bandwidth of memcpy in one process, chunk by chunk: the baseline for\n"
+    "the one-way benchmarks (-n and -x do not apply).\n";
+
+int main(int argc, char *argv[])
+{
+    struct bench_options o;
+    char cpus[32] = "any";
+
+    bench_options(argc, argv, help, ONE_WAY, 1, 64 << 20, NULL, &o);
+    if (o.cpu[0] >= 0) {
+        cpu_set_t set;
+        CPU_ZERO(&set);
+        CPU_SET(o.cpu[0], &set);
+        if (sched_setaffinity(0, sizeof set, &set) == -1)
+            die("sched_setaffinity");
+        snprintf(cpus, sizeof cpus, "%d/%d", o.cpu[0], o.cpu[1]);
+    }
+    print_header();
+    for (int i = 0; i < o.nsizes; i++) {
+        size_t n = o.sizes[i];
+        long count = (long)((o.megabytes * 1000000 + n - 1) / n);
+        unsigned char *src = malloc(n), *dst = malloc(n);
+        double times[1000], mid[1000];
+
+        if (!src || !dst)
+            die("malloc");
+        for (size_t j = 0; j < n; j++)
+            src[j] = (unsigned char)(j * 7 + 1);
+        for (int trial = 0; trial <= o.trials; trial++) {       /* trial 0 warms up */
+            memset(dst, 0, n);
+            double before = now_us();
+// tag::copy[]
+            for (long k = 0; k < count; k++) {
+                memcpy(dst, src, n);
+                __asm__ volatile("" : : "r"(dst) : "memory");   /* each copy happens */
+            }
+// end::copy[]
+            double took = now_us() - before;
+            if (memcmp(dst, src, n) != 0)
+                fatal("memcpy: the copy differs from its source");
+            if (trial > 0)
+                times[trial - 1] = mid[trial - 1] = took;
+        }
+        print_row("memcpy", ONE_WAY, n, cpus, o.trials, count, times, o.trials, mid,
+                  (double)n * (double)count);
+        free(src);
+        free(dst);
+    }
+    return 0;
+}
