@@ -2,7 +2,9 @@
 #
 #   make            build every program, common/libipclab.a and common/libsysvipc.a
 #   make check      build and run the Check suites (SANITIZE=1: under ASan+UBSan)
-#   make book       write book/build/index.html
+#   make book       write book/build/index.html (running make bench first if need be)
+#   make bench      run the benchmarks (chapters/bench): book/build/bench/;
+#                   QUICK=1: a few seconds, to see that all runs (not a measurement)
 #   make deps       install the Debian packages the lab needs (apt-get, sudo if not root)
 #   make setup      deps, then all and book: everything a fresh machine needs
 #   make clean      remove everything the build made
@@ -15,7 +17,7 @@
 .DEFAULT_GOAL := all
 .DELETE_ON_ERROR:
 .SUFFIXES:
-.PHONY: all check book deps setup clean
+.PHONY: all check book bench deps setup clean
 
 # --- tools and flags ----------------------------------------------------------
 CFLAGS ?= -O2 -g
@@ -122,8 +124,17 @@ book/build/claims.adoc: $(CLAIMS) $(wildcard tests/test_*.c) book/claims-to-adoc
 	@mkdir -p $(@D)
 	$(call say,GEN,$@) book/claims-to-adoc $(CLAIMS) > $(tmp) && mv -f $(tmp) $@
 
+# The benchmarks run alone, after the sessions: they measure this machine,
+# and a build beside them would be in their numbers.
+BENCH_OUT := book/build/bench/results.csv
+$(BENCH_OUT): $(BENCH_PROGRAMS) chapters/bench/run-bench | $(lastword $(SESSION_OUT))
+	$(call say,BENCH,$(@D)) chapters/bench/run-bench -o $(@D) > /dev/null
+
+bench: $(BENCH_PROGRAMS)
+	$(Q)chapters/bench/run-bench $(if $(QUICK),--quick -o book/build/bench-quick,-o book/build/bench)
+
 book/build/index.html: $(wildcard book/*.adoc) $(wildcard chapters/*/*.c) \
-                       $(SESSION_OUT) book/build/claims.adoc
+                       $(SESSION_OUT) book/build/claims.adoc $(BENCH_OUT)
 	$(call need,asciidoctor,asciidoctor)
 	$(call say,BOOK,$@) asciidoctor -v --failure-level=WARN -a source-highlighter=rouge \
 	    -o $(tmp) book/index.adoc 2>$(tmp).log; status=$$?; cat $(tmp).log >&2; \
@@ -132,26 +143,36 @@ book/build/index.html: $(wildcard book/*.adoc) $(wildcard chapters/*/*.c) \
 
 # --- setting up ---------------------------------------------------------------
 DEB_PACKAGES := gcc libc6-dev make pkg-config check asciidoctor ruby-rouge perl
+# For the benchmarks' plots and their comparison with independent tools:
+# installed where the distribution has them (Ubuntu has no linux-perf), and
+# run-bench says what it could not do without them.
+OPTIONAL_PACKAGES := gnuplot-nox linux-perf rt-tests
 
 deps:
 	@command -v dpkg-query >/dev/null || { \
-	    echo "deps: not a Debian or Ubuntu system; install: $(DEB_PACKAGES)"; exit 1; }
-	@missing=$$(for p in $(DEB_PACKAGES); do \
+	    echo "deps: not a Debian or Ubuntu system; install: $(DEB_PACKAGES) $(OPTIONAL_PACKAGES)"; exit 1; }
+	@absent() { for p in "$$@"; do \
 	    dpkg-query -W -f='$${db:Status-Status}\n' $$p 2>/dev/null | grep -qx installed || echo $$p; \
-	done); \
-	if [ -z "$$missing" ]; then echo "deps: all present"; exit 0; fi; \
+	done; }; \
+	missing=$$(absent $(DEB_PACKAGES)); optional=$$(absent $(OPTIONAL_PACKAGES)); \
+	if [ -z "$$missing$$optional" ]; then echo "deps: all present"; exit 0; fi; \
 	sudo=; [ "$$(id -u)" -eq 0 ] || sudo=sudo; \
 	if [ -n "$$sudo" ] && ! command -v sudo >/dev/null; then \
-	    echo "deps: missing $$missing; run make deps as root (there is no sudo)"; exit 1; fi; \
-	echo "deps: installing" $$missing; \
-	$$sudo apt-get update -q && \
-	$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing
+	    echo "deps: missing" $$missing $$optional"; run make deps as root (there is no sudo)"; \
+	    [ -z "$$missing" ]; exit; fi; \
+	$$sudo apt-get update -q || exit 1; \
+	for p in $$optional; do \
+	    if apt-cache show $$p >/dev/null 2>&1; then missing="$$missing $$p"; \
+	    else echo "deps: $$p is not in this distribution; make bench does without it"; fi; \
+	done; \
+	[ -z "$$missing" ] || { echo "deps: installing" $$missing; \
+	    $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing; }
 
 setup:
 	@$(MAKE) --no-print-directory deps
 	@$(MAKE) --no-print-directory all book
 
 clean:
-	rm -f $(PROGRAMS) $(SUITES) common/*.o common/*.a tests/*.o .flags \
+	rm -f $(PROGRAMS) $(SUITES) common/*.o common/*.a chapters/*/*.o tests/*.o .flags \
 	    chapters/*/*.tmp* common/*.tmp* tests/*.tmp*
 	rm -rf book/build tests/logs

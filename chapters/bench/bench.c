@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 
@@ -179,34 +180,46 @@ static double percentile(const double *v, long n, double p)
 
 void print_header(void)
 {
-    puts("mechanism,measure,bytes,cpus,trials,count,median,best,p99,trial_lo,trial_hi,unit");
+    puts("mechanism,measure,bytes,cpus,trials,count,median,mean,best,p99,trial_lo,trial_hi,unit,sleeps");
 }
 
-void print_row(const char *mechanism, int measure, size_t size, const char *cpus,
-               int trials, long count, double *samples, long n,
-               double *trial_mid, double bytes_per_trial)
+void print_row(const struct result *r)
 {
-    double med, lo, p99, tlo, thi;
+    double *v = r->samples, *mid = r->trial_mid;
+    double med, mean = 0, best, p99, lo, hi;
 
-    qsort(samples, (size_t)n, sizeof *samples, by_value);
-    qsort(trial_mid, (size_t)trials, sizeof *trial_mid, by_value);
-    med = percentile(samples, n, 50);
-    lo = samples[0];
-    p99 = percentile(samples, n, 99);
-    tlo = trial_mid[0];
-    thi = trial_mid[trials - 1];
-    if (measure == ONE_WAY) {                   /* times become rates: MB/s */
-        med = bytes_per_trial / med;
-        lo = bytes_per_trial / lo;
-        p99 = bytes_per_trial / p99;
-        double slow = bytes_per_trial / thi, fast = bytes_per_trial / tlo;
-        tlo = slow;
-        thi = fast;
+    for (long i = 0; i < r->n; i++)
+        mean += v[i] / (double)r->n;
+    qsort(v, (size_t)r->n, sizeof *v, by_value);
+    qsort(mid, (size_t)r->trials, sizeof *mid, by_value);
+    med = percentile(v, r->n, 50);
+    best = v[0];
+    p99 = percentile(v, r->n, 99);
+    lo = mid[0];
+    hi = mid[r->trials - 1];
+    if (r->measure == ONE_WAY) {                /* times become rates: MB/s */
+        double bytes = (double)r->size * (double)r->count;
+        med = bytes / med;
+        mean = bytes / mean;
+        best = bytes / best;
+        p99 = bytes / p99;
+        double slowest = bytes / hi, fastest = bytes / lo;
+        lo = slowest;
+        hi = fastest;
     }
-    printf("%s,%s,%zu,%s,%d,%ld,%.3f,%.3f,%.3f,%.3f,%.3f,%s\n", mechanism,
-           measure == ROUND_TRIP ? "roundtrip" : "oneway", size, cpus, trials, count,
-           med, lo, p99, tlo, thi, measure == ROUND_TRIP ? "us" : "MB/s");
+    printf("%s,%s,%zu,%s,%d,%ld,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%s,%.3f\n", r->mechanism,
+           r->measure == ROUND_TRIP ? "roundtrip" : "oneway", r->size, r->cpus, r->trials,
+           r->count, med, mean, best, p99, lo, hi, r->measure == ROUND_TRIP ? "us" : "MB/s",
+           r->sleeps);
     fflush(stdout);
+}
+
+long sleeps_so_far(void)
+{
+    struct rusage ru;
+
+    getrusage(RUSAGE_SELF, &ru);
+    return ru.ru_nvcsw;                 /* voluntary context switches: waits that slept */
 }
 
 /* --- messages: a pattern with a sequence number ---------------------------------- */
@@ -370,8 +383,10 @@ static void run_size(const struct bench_options *o, size_t n, const char *cpus,
 {
     long count = o->measures == ROUND_TRIP ? o->count
                : (long)((o->megabytes * 1000000 + n - 1) / n);
+    long slept = 0;
 
     for (int trial = 0; trial <= o->trials; trial++) {      /* trial 0 warms up */
+        long sleeps_before = sleeps_so_far();
         if (o->measures == ROUND_TRIP) {
             double *us = samples + (trial > 0 ? (long)(trial - 1) * count : 0);
             round_trips(side, n, count, seq, o->damage, msg, buf, us);
@@ -387,15 +402,15 @@ static void run_size(const struct bench_options *o, size_t n, const char *cpus,
             if (side == PARENT && trial > 0)
                 samples[trial - 1] = trial_mid[trial - 1] = now_us() - before;
         }
+        if (trial > 0)
+            slept += sleeps_so_far() - sleeps_before;
     }
-    if (side == PARENT) {
-        if (o->measures == ROUND_TRIP)
-            print_row(tp->name, ROUND_TRIP, n, cpus, o->trials, count,
-                      samples, count * o->trials, trial_mid, 0);
-        else
-            print_row(tp->name, ONE_WAY, n, cpus, o->trials, count,
-                      samples, o->trials, trial_mid, (double)n * (double)count);
-    }
+    if (side == PARENT)
+        print_row(&(struct result){
+            .mechanism = tp->name, .measure = o->measures, .size = n, .cpus = cpus,
+            .trials = o->trials, .count = count, .samples = samples,
+            .n = o->measures == ROUND_TRIP ? count * o->trials : o->trials,
+            .trial_mid = trial_mid, .sleeps = (double)slept / ((double)count * o->trials) });
 }
 
 int bench_main(int argc, char *argv[], const struct transport *t)

@@ -16,15 +16,18 @@
  * it, so a lost, repeated, reordered or damaged message stops the run.
  *
  * Output, on stdout: a CSV header and one row per size,
- *   mechanism,measure,bytes,cpus,trials,count,median,best,p99,trial_lo,trial_hi,unit
+ *   mechanism,measure,bytes,cpus,trials,count,median,mean,best,p99,trial_lo,trial_hi,unit,sleeps
  * measure is roundtrip (unit us, per round trip; statistics over every round
  * trip of every trial) or oneway (unit MB/s, 10^6 bytes per second;
- * statistics over the trials' times, turned into rates). best is the
+ * statistics over the trials' times, turned into rates: the mean is all the
+ * bytes over all the time). count is round trips or chunks per trial. best is the
  * shortest time, p99 the 99th percentile (nearest rank): for one way, the
  * rate of the slowest trials. trial_lo and trial_hi are the lowest and
  * highest of the trials' own medians (round trip) or rates (one way): the
  * noise between trials. cpus is "0/1" (parent on CPU 0, child on CPU 1) or
- * "any" (not pinned: the scheduler may put both on one CPU).
+ * "any" (not pinned: the scheduler may put both on one CPU). sleeps is how
+ * often the parent slept (its voluntary context switches, getrusage) per
+ * round trip or per chunk: waits that gave up the CPU.
  */
 #ifndef BENCH_H
 #define BENCH_H
@@ -84,12 +87,19 @@ void bench_options(int argc, char *argv[], const char *help, int measures,
                    size_t min_size, size_t max_size, const char *sizes,
                    struct bench_options *o);
 double now_us(void);            /* CLOCK_MONOTONIC, in microseconds */
+long sleeps_so_far(void);       /* this process's voluntary context switches */
 void print_header(void);
-/* One CSV row from SAMPLES (N of them, microseconds; sorted in place):
- * per message (round trip) or per trial (one way, BYTES_PER_TRIAL each).
- * TRIAL_MID holds each of the TRIALS trials' medians (round trip) or times. */
-void print_row(const char *mechanism, int measure, size_t size, const char *cpus,
-               int trials, long count, double *samples, long n,
-               double *trial_mid, double bytes_per_trial);
+/* One CSV row. SAMPLES are N times in microseconds: one per round trip, or
+ * one per trial for one way (COUNT chunks of SIZE bytes each); TRIAL_MID the
+ * TRIALS trials' own medians (round trip) or times (one way). Both are
+ * sorted in place. SLEEPS: the parent's sleeps per round trip or chunk. */
+struct result {
+    const char *mechanism, *cpus;
+    int measure, trials;
+    size_t size;
+    long count, n;
+    double *samples, *trial_mid, sleeps;
+};
+void print_row(const struct result *r);
 
 #endif

@@ -11,7 +11,7 @@
  * each way and each slot), and the difference between the two is their cost.
  *
  * $ ./bench_cacheline -s 1 -c 0,1
- * mechanism,measure,bytes,cpus,trials,count,median,best,p99,trial_lo,trial_hi,unit
+ * mechanism,measure,bytes,cpus,trials,count,median,mean,best,p99,trial_lo,trial_hi,unit,sleeps
  * cacheline,roundtrip,1,0/1,11,1000,0.300,0.260,0.450,0.290,0.310,us
  */
 #define _GNU_SOURCE                     /* MAP_ANONYMOUS */

@@ -10,7 +10,7 @@
  * with the source. With -c it runs on the first CPU named.
  *
  * $ ./bench_memcpy -s 64K -c 0,1
- * mechanism,measure,bytes,cpus,trials,count,median,best,p99,trial_lo,trial_hi,unit
+ * mechanism,measure,bytes,cpus,trials,count,median,mean,best,p99,trial_lo,trial_hi,unit,sleeps
  * memcpy,oneway,65536,0/1,11,153,38123.5,41012.2,35510.9,35510.9,41012.2,MB/s
  */
 #define _GNU_SOURCE                     /* sched_setaffinity */
@@ -48,6 +48,7 @@ int main(int argc, char *argv[])
         long count = (long)((o.megabytes * 1000000 + n - 1) / n);
         unsigned char *src = malloc(n), *dst = malloc(n);
         double times[1000], mid[1000];
+        long slept = 0;
 
         if (!src || !dst)
             die("malloc");
@@ -55,6 +56,7 @@ int main(int argc, char *argv[])
             src[j] = (unsigned char)(j * 7 + 1);
         for (int trial = 0; trial <= o.trials; trial++) {       /* trial 0 warms up */
             memset(dst, 0, n);
+            long sleeps_before = sleeps_so_far();
             double before = now_us();
 // tag::copy[]
             for (long k = 0; k < count; k++) {
@@ -65,11 +67,15 @@ int main(int argc, char *argv[])
             double took = now_us() - before;
             if (memcmp(dst, src, n) != 0)
                 fatal("memcpy: the copy differs from its source");
-            if (trial > 0)
+            if (trial > 0) {
                 times[trial - 1] = mid[trial - 1] = took;
+                slept += sleeps_so_far() - sleeps_before;
+            }
         }
-        print_row("memcpy", ONE_WAY, n, cpus, o.trials, count, times, o.trials, mid,
-                  (double)n * (double)count);
+        print_row(&(struct result){
+            .mechanism = "memcpy", .measure = ONE_WAY, .size = n, .cpus = cpus,
+            .trials = o.trials, .count = count, .samples = times, .n = o.trials,
+            .trial_mid = mid, .sleeps = (double)slept / ((double)count * o.trials) });
         free(src);
         free(dst);
     }

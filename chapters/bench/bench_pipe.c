@@ -9,7 +9,7 @@
  * reader asks for, so an empty one cannot be sent.
  *
  * $ ./bench_pipe -s 1,4K -c 0,1
- * mechanism,measure,bytes,cpus,trials,count,median,best,p99,trial_lo,trial_hi,unit
+ * mechanism,measure,bytes,cpus,trials,count,median,mean,best,p99,trial_lo,trial_hi,unit,sleeps
  * pipe,roundtrip,1,0/1,11,1000,34.561,20.230,47.890,33.901,35.420,us
  * pipe,roundtrip,4096,0/1,11,1000,38.310,25.141,52.470,37.610,39.020,us
  */

@@ -15,7 +15,7 @@
  * mappings keep it, and nothing is left in /dev/shm however the run ends.
  *
  * $ ./bench_posix_shm -s 1,8K -c 0,0
- * mechanism,measure,bytes,cpus,trials,count,median,best,p99,trial_lo,trial_hi,unit
+ * mechanism,measure,bytes,cpus,trials,count,median,mean,best,p99,trial_lo,trial_hi,unit,sleeps
  * posix_shm,roundtrip,1,0/0,11,1000,3.807,3.717,5.170,3.797,3.817,us
  * posix_shm,roundtrip,8192,0/0,11,1000,4.378,4.278,5.620,4.368,4.388,us
  */

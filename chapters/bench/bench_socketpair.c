@@ -9,7 +9,7 @@
  * directions. A stream: an empty message cannot be sent.
  *
  * $ ./bench_socketpair -s 1 -c 0,0
- * mechanism,measure,bytes,cpus,trials,count,median,best,p99,trial_lo,trial_hi,unit
+ * mechanism,measure,bytes,cpus,trials,count,median,mean,best,p99,trial_lo,trial_hi,unit,sleeps
  * socketpair,roundtrip,1,0/0,11,1000,6.742,6.522,8.906,6.732,6.762,us
  */
 #define _GNU_SOURCE

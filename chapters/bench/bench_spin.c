@@ -19,7 +19,7 @@
  * name, nothing to remove.
  *
  * $ ./bench_spin -s 1,8K -c 0,1
- * mechanism,measure,bytes,cpus,trials,count,median,best,p99,trial_lo,trial_hi,unit
+ * mechanism,measure,bytes,cpus,trials,count,median,mean,best,p99,trial_lo,trial_hi,unit,sleeps
  * spin,roundtrip,1,0/1,11,1000,0.501,0.440,0.781,0.491,0.511,us
  * spin,roundtrip,8192,0/1,11,1000,2.545,2.404,3.296,2.535,2.555,us
  */

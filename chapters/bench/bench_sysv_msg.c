@@ -14,7 +14,7 @@
  * either process dies; only kill -KILL of the parent leaves it (ipcclean).
  *
  * $ ./bench_sysv_msg -s 0,8K -c 0,0
- * mechanism,measure,bytes,cpus,trials,count,median,best,p99,trial_lo,trial_hi,unit
+ * mechanism,measure,bytes,cpus,trials,count,median,mean,best,p99,trial_lo,trial_hi,unit,sleeps
  * sysv_msg,roundtrip,0,0/0,11,1000,5.511,5.361,7.104,5.501,5.531,us
  * sysv_msg,roundtrip,8192,0/0,11,1000,7.825,7.564,9.347,7.805,7.855,us
  */

@@ -17,7 +17,7 @@
  * set is removed at the end, on Ctrl-C and when either process dies.
  *
  * $ ./bench_sysv_shm -s 1,8K -c 0,0
- * mechanism,measure,bytes,cpus,trials,count,median,best,p99,trial_lo,trial_hi,unit
+ * mechanism,measure,bytes,cpus,trials,count,median,mean,best,p99,trial_lo,trial_hi,unit,sleeps
  * sysv_shm,roundtrip,1,0/0,11,1000,5.120,5.010,6.672,5.110,5.130,us
  * sysv_shm,roundtrip,8192,0/0,11,1000,5.701,5.571,7.104,5.691,5.711,us
  */
