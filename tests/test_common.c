@@ -408,9 +408,12 @@ END_TEST
 
 static glob_t programs;
 
+/* Every chapters/TOPIC/NAME.c but those with a NAME.h beside them, which
+ * are a library of the chapter's programs (chapters/bench/bench.c). */
 static void find_programs(void)
 {
-    char pattern[PATH_MAX];
+    char pattern[PATH_MAX], header[PATH_MAX];
+    size_t kept = 0;
 
     snprintf(pattern, sizeof pattern, "%s/chapters/*/*.c", t_top());
     ck_assert_int_eq(glob(pattern, 0, NULL, &programs), 0);
@@ -418,8 +421,14 @@ static void find_programs(void)
         char *p = programs.gl_pathv[i];
 
         p[strlen(p) - 2] = '\0';                          /* drop ".c" */
+        snprintf(header, sizeof header, "%s.h", p);
+        if (access(header, F_OK) == 0)
+            continue;
         memmove(p, p + strlen(t_top()) + 1, strlen(p) - strlen(t_top()));
+        programs.gl_pathv[i] = programs.gl_pathv[kept];
+        programs.gl_pathv[kept++] = p;
     }
+    programs.gl_pathc = kept;
 }
 
 /* The program t_capture runs with its stdout into a pipe whose reader has

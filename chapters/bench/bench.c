@@ -181,6 +181,7 @@ static double percentile(const double *v, long n, double p)
 void print_header(void)
 {
     puts("mechanism,measure,bytes,cpus,trials,count,median,mean,best,p99,trial_lo,trial_hi,unit,sleeps");
+    fflush(stdout);
 }
 
 void print_row(const struct result *r)
@@ -453,7 +454,7 @@ int bench_main(int argc, char *argv[], const struct transport *t)
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGHUP, &sa, NULL);
     sigaction(SIGCHLD, &sa, NULL);
-    fflush(stdout);
+    print_header();                             /* flushed, so not the child's too */
 
     child = fork();
     if (child == -1)
@@ -470,7 +471,6 @@ int bench_main(int argc, char *argv[], const struct transport *t)
         for (;;)
             pause();
     }
-    print_header();
     for (int i = 0; i < o.nsizes; i++)
         run_size(&o, o.sizes[i], cpus, samples, trial_mid, msg, buf, &seq, PARENT);
     tear_down();                                /* the child ends now, as planned */

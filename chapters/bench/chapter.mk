@@ -12,3 +12,8 @@ chapters/bench/bench.o: chapters/bench/bench.c chapters/bench/bench.h $(HEADERS)
 # bench.o needs libipclab.a after it, so the library comes again.
 $(BENCH_PROGRAMS): chapters/bench/bench.o
 $(BENCH_PROGRAMS): LDLIBS += chapters/bench/bench.o common/libipclab.a $(POSIX_LDLIBS) -lm
+
+# The tests check bench.c's statistics too.
+tests/test_bench: chapters/bench/bench.o
+tests/test_bench: CHECK_CFLAGS += -Ichapters/bench
+tests/test_bench: CHECK_LIBS += chapters/bench/bench.o common/libipclab.a -lm
