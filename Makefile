@@ -120,7 +120,7 @@ book/build/sessions/%.txt: chapters/%.session book/run-session $(PROGRAMS)
 	@mkdir -p $(@D)
 	$(call say,RUN,$<) book/run-session $< > $(tmp) && mv -f $(tmp) $@
 
-book/build/claims.adoc: $(CLAIMS) $(wildcard tests/test_*.c) book/claims-to-adoc
+book/build/claims.adoc: $(CLAIMS) $(wildcard tests/test_*.c) $(wildcard book/*.adoc) book/claims-to-adoc
 	@mkdir -p $(@D)
 	$(call say,GEN,$@) book/claims-to-adoc $(CLAIMS) > $(tmp) && mv -f $(tmp) $@
 
