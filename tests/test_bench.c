@@ -679,13 +679,16 @@ START_TEST(run_bench_quick_writes_the_whole_report)
     ck_assert(tool_runs("command -v pmqtest >/dev/null") ? strstr(csv, "(pmqtest: average)")
                                                          : strstr(text, "note: pmqtest: "));
     ck_assert(readable(dir, "plots.adoc", text, sizeof text));
+    ck_assert(readable(dir, "bandwidth-plot.adoc", csv, sizeof csv));
     if (tool_runs("command -v gnuplot >/dev/null")) {
-        ck_assert(strstr(text, "image::bench/latency.svg[") && strstr(text, "image::bench/bandwidth.svg["));
+        ck_assert(strstr(text, "image::bench/latency.svg[") && strstr(text, "image::bench/latency-one-cpu.svg["));
+        ck_assert(strstr(csv, "image::bench/bandwidth.svg["));
         ck_assert(readable(dir, "latency.svg", csv, sizeof csv) && strstr(csv, "<svg"));
-        ck_assert(strstr(csv, ">spin<") != NULL);                 /* a line is named in the key */
+        ck_assert(strstr(csv, ">spin<") && strstr(csv, ">sysv_msg<"));   /* the key names the lines */
+        ck_assert(readable(dir, "latency-one-cpu.svg", csv, sizeof csv) && strstr(csv, ">cacheline<"));
         ck_assert(readable(dir, "bandwidth.svg", csv, sizeof csv) && strstr(csv, ">memcpy<"));
     } else {
-        ck_assert(strstr(text, "NOTE: gnuplot is not installed"));
+        ck_assert(strstr(text, "NOTE: gnuplot is not installed") && strstr(csv, "NOTE: gnuplot"));
     }
 }
 END_TEST
