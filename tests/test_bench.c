@@ -336,7 +336,7 @@ START_TEST(pinning_is_real)
     if (!two_cpus(cpu))
         T_SKIP("this process may use only one CPU");
     snprintf(arg, sizeof arg, "%d,%d", cpu[0], cpu[1]);
-    pid = spawn("bench_spin", (const char *[]){ "-c", arg, "-n", "100000000", NULL }, &err);
+    pid = spawn("bench_spin", (const char *[]){ "-c", arg, "-n", "1000000", "-t", "10", NULL }, &err);
     child = child_of(pid);
     ck_assert_int_ne(child, 0);
     usleep(100000);                     /* the child pins itself after the fork */
@@ -421,7 +421,7 @@ static int ctrl_c_steps(void *arg)
     pid_t pid, child;
 
     NEED(objects(e->kind) == 0);
-    pid = spawn(e->prog, (const char *[]){ "-s", "1", "-n", "100000000", NULL }, &err);
+    pid = spawn(e->prog, (const char *[]){ "-s", "1", "-n", "1000000", "-t", "10", NULL }, &err);
     NEED((child = child_of(pid)) != 0);
     NEED(objects_become(e->kind, 1));
     NEED(kill(-pid, SIGINT) == 0);
@@ -448,7 +448,7 @@ static int child_killed_steps(void *arg)
     int err, status;
     pid_t pid, child;
 
-    pid = spawn(e->prog, (const char *[]){ "-s", "1", "-n", "100000000", NULL }, &err);
+    pid = spawn(e->prog, (const char *[]){ "-s", "1", "-n", "1000000", "-t", "10", NULL }, &err);
     NEED((child = child_of(pid)) != 0);
     NEED(e->kind == NULL || objects_become(e->kind, 1));
     NEED(kill(child, SIGKILL) == 0);
@@ -479,7 +479,7 @@ END_TEST
 START_TEST(a_lost_parent_takes_the_child)
 {
     int err, status;
-    pid_t pid = spawn("bench_spin", (const char *[]){ "-s", "1", "-n", "100000000", NULL }, &err);
+    pid_t pid = spawn("bench_spin", (const char *[]){ "-s", "1", "-n", "1000000", "-t", "10", NULL }, &err);
     pid_t child = child_of(pid);
 
     ck_assert_int_ne(child, 0);
@@ -518,7 +518,7 @@ START_TEST(posix_names_are_gone_before_the_run)
 
     if (!dir)
         T_SKIP("no mqueue filesystem is mounted");
-    pid = spawn(prog, (const char *[]){ "-s", "1", "-n", "100000000", NULL }, &err);
+    pid = spawn(prog, (const char *[]){ "-s", "1", "-n", "1000000", "-t", "10", NULL }, &err);
     ck_assert_int_ne(child_of(pid), 0);         /* running: the names were made */
     snprintf(prefix, sizeof prefix, "ipclab-bench-%d", (int)pid);
     ck_assert(!has_entry(dir, prefix));
@@ -552,6 +552,14 @@ static const struct t_bad_line bad_lines[] = {
       "bench_cacheline: size: 57 is out of range (0 to 56) (see bench_cacheline --help)" },
     { "bench_memcpy", { "-l" }, 2,
       "bench_memcpy: -l: this mechanism measures one way (-b) only (see bench_memcpy --help)" },
+    { "bench_pipe", { "-n", "1000000", "-t", "11" }, 2,
+      "bench_pipe: -n x -t: 11000000 round trips a size, 10000000 at most (see bench_pipe --help)" },
+    { "bench_pipe", { "-b", "-n", "5" }, 2,
+      "bench_pipe: -n: goes with -l (one way is measured in megabytes, -m) (see bench_pipe --help)" },
+    { "bench_spin", { "-m", "5" }, 2,
+      "bench_spin: -m: goes with -b (round trips are counted by -n) (see bench_spin --help)" },
+    { "bench_memcpy", { "-x", "1" }, 2,
+      "bench_memcpy: -x: one process sends no message to damage (see bench_memcpy --help)" },
     { "bench_spin", { "-b", "-s", "0" }, 2,
       "bench_spin: size: one way needs chunks of 1 byte at least (see bench_spin --help)" },
 };

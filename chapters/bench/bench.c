@@ -117,12 +117,14 @@ static void parse_cpus(const char *text, int cpu[2])
             usage_error("-c: this process may not run on CPU %d", cpu[i]);
 }
 
+enum { MAX_ROUND_TRIPS = 10000000 };   /* per size, all trials: 80 MB of samples */
+
 static const char common_help[] =
     "  -l           round trips (the default): SIZE bytes there and back\n"
     "  -b           one way: at least MB megabytes in chunks of SIZE bytes\n"
     "  -s SIZES     sizes in bytes, a comma list, K = 1024\n"
     "               (default 1,100,1K,4K,8K with -l, 1K,4K,16K,64K with -b)\n"
-    "  -n COUNT     round trips per trial (default 1000)\n"
+    "  -n COUNT     round trips per trial (default 1000; -n x -t: 10000000 at most)\n"
     "  -m MB        one way: megabytes per trial (default 10)\n"
     "  -t TRIALS    trials after one warm-up trial (default 11)\n"
     "  -c CPU,CPU   pin the parent to the first CPU, the child to the second\n"
@@ -134,6 +136,7 @@ void bench_options(int argc, char *argv[], const char *help, int measures,
                    struct bench_options *o)
 {
     char full_help[4096];
+    bool count_given = false, megabytes_given = false;
     int opt;
 
     snprintf(full_help, sizeof full_help, "%s%s", help, common_help);
@@ -144,8 +147,8 @@ void bench_options(int argc, char *argv[], const char *help, int measures,
         case 'l': o->measures = ROUND_TRIP; break;
         case 'b': o->measures = ONE_WAY; break;
         case 's': sizes = optarg; break;
-        case 'n': o->count = parse_long("-n", optarg, 1, 100000000); break;
-        case 'm': o->megabytes = parse_long("-m", optarg, 1, 100000); break;
+        case 'n': o->count = parse_long("-n", optarg, 1, MAX_ROUND_TRIPS); count_given = true; break;
+        case 'm': o->megabytes = parse_long("-m", optarg, 1, 100000); megabytes_given = true; break;
         case 't': o->trials = (int)parse_long("-t", optarg, 1, 1000); break;
         case 'c': parse_cpus(optarg, o->cpu); break;
         case 'x': o->damage = (int)parse_long("-x", optarg, 1, 100000000); break;
@@ -158,6 +161,13 @@ void bench_options(int argc, char *argv[], const char *help, int measures,
     if (!(o->measures & measures))
         usage_error("%s: this mechanism measures %s only", o->measures == ONE_WAY ? "-b" : "-l",
                     measures == ONE_WAY ? "one way (-b)" : "round trips (-l)");
+    if (o->measures == ROUND_TRIP && megabytes_given)
+        usage_error("-m: goes with -b (round trips are counted by -n)");
+    if (o->measures == ONE_WAY && count_given)
+        usage_error("-n: goes with -l (one way is measured in megabytes, -m)");
+    if (o->count * o->trials > MAX_ROUND_TRIPS)     /* each is kept, 8 bytes, for the percentiles */
+        usage_error("-n x -t: %ld round trips a size, %d at most", o->count * o->trials,
+                    MAX_ROUND_TRIPS);
     if (!sizes)
         sizes = o->measures == ROUND_TRIP ? "1,100,1K,4K,8K" : "1K,4K,16K,64K";
     o->nsizes = parse_sizes(sizes, o->sizes, 16, min_size, max_size);
@@ -181,7 +191,8 @@ static double percentile(const double *v, long n, double p)
 void print_header(void)
 {
     puts("mechanism,measure,bytes,cpus,trials,count,median,mean,best,p99,trial_lo,trial_hi,unit,sleeps");
-    fflush(stdout);
+    if (fflush(stdout) == EOF)
+        exit(EXIT_CALL_FAILED);
 }
 
 void print_row(const struct result *r)
@@ -212,7 +223,8 @@ void print_row(const struct result *r)
            r->measure == ROUND_TRIP ? "roundtrip" : "oneway", r->size, r->cpus, r->trials,
            r->count, med, mean, best, p99, lo, hi, r->measure == ROUND_TRIP ? "us" : "MB/s",
            r->sleeps);
-    fflush(stdout);
+    if (fflush(stdout) == EOF)          /* a reader gone: no point going on; */
+        exit(EXIT_CALL_FAILED);         /* the exit handler says why, once */
 }
 
 long sleeps_so_far(void)

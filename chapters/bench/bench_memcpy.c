@@ -26,7 +26,7 @@
 static const char help[] =
     "usage: bench_memcpy [-b] [-s SIZES] [-m MB] [-t TRIALS] [-c CPU,CPU]\n"
     "The bandwidth of memcpy in one process, chunk by chunk: the baseline for\n"
-    "the one-way benchmarks (-n and -x do not apply).\n";
+    "the one-way benchmarks (-l, -n and -x do not apply).\n";
 
 int main(int argc, char *argv[])
 {
@@ -34,6 +34,8 @@ int main(int argc, char *argv[])
     char cpus[32] = "any";
 
     bench_options(argc, argv, help, ONE_WAY, 1, 64 << 20, NULL, &o);
+    if (o.damage)
+        usage_error("-x: one process sends no message to damage");
     if (o.cpu[0] >= 0) {
         cpu_set_t set;
         CPU_ZERO(&set);
