@@ -540,7 +540,7 @@ static const struct t_bad_line bad_lines[] = {
     { "bench_pipe", { "-s", "," }, 2, "bench_pipe: sizes: \",\" names none (see bench_pipe --help)" },
     { "bench_pipe", { "-t", "0" }, 2, "bench_pipe: -t: 0 is out of range (1 to 1000) (see bench_pipe --help)" },
     { "bench_pipe", { "-n", "0" }, 2,
-      "bench_pipe: -n: 0 is out of range (1 to 100000000) (see bench_pipe --help)" },
+      "bench_pipe: -n: 0 is out of range (1 to 10000000) (see bench_pipe --help)" },
     { "bench_pipe", { "-c", "0" }, 2, "bench_pipe: -c: \"0\" is not CPU,CPU (see bench_pipe --help)" },
     { "bench_pipe", { "-c", "0,x" }, 2, "bench_pipe: -c: \"x\" is not a number (see bench_pipe --help)" },
     { "bench_pipe", { "-c", "0,1023" }, 2,
