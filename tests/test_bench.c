@@ -176,7 +176,7 @@ static void damage(const struct mech *m, bool one_way)
 
     snprintf(size, sizeof size, "%s", strrchr(sizes, ',') + 1);   /* the largest */
     t_run(&r, NULL, path_of(m->prog), one_way ? "-b" : "-l", "-s", size, "-x", "3",
-          "-t", "1", "-n", "10", "-m", "1", NULL);
+          "-t", "1", one_way ? "-m" : "-n", one_way ? "1" : "10", NULL);
     snprintf(expect, sizeof expect, "%s: %s: message 3 of %ld bytes arrived damaged or out of order\n",
              m->prog, one_way ? "chunk" : "reply", strtol(size, NULL, 10) * (strchr(size, 'K') ? 1024 : 1));
     ck_assert_msg(r.status == 1, "%s: status %d", m->prog, r.status);
