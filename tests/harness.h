@@ -20,6 +20,7 @@
 #include <check.h>
 #include <limits.h>
 #include <stdbool.h>
+#include <stdio.h>              /* NEED */
 #include <stddef.h>
 #include <sys/ipc.h>
 #include <sys/types.h>
@@ -140,6 +141,14 @@ int t_private_ipc_as_me(int (*fn)(void *), void *arg);
         if (step_ == -1) \
             T_SKIP(T_NO_NAMESPACE); \
         ck_assert_msg(step_ == 0, "%s: step %d failed (stderr may say more)", #fn, step_); \
+    } while (0)
+/* In a function FN for t_private_ipc and the like (run in a child): a step
+ * that fails says which on stderr (file:line: failed: COND), and FN returns 1. */
+#define NEED(cond) do { \
+        if (!(cond)) { \
+            fprintf(stderr, "%s:%d: failed: %s\n", __FILE__, __LINE__, #cond); \
+            return 1; \
+        } \
     } while (0)
 /* Write TEXT to PATH (a setting: /proc/sys/kernel/msgmnb); false on failure. */
 bool t_write_file(const char *path, const char *text);

@@ -28,15 +28,6 @@
 #include <time.h>
 #include <unistd.h>
 
-/* In code run inside a namespace (a child): a failed step says which on
- * stderr and makes the child exit 1. */
-#define NEED(cond) do { \
-        if (!(cond)) { \
-            fprintf(stderr, "%s:%d: failed: %s\n", __FILE__, __LINE__, #cond); \
-            return 1; \
-        } \
-    } while (0)
-
 static const char header[] =
     "mechanism,measure,bytes,cpus,trials,count,median,mean,best,p99,trial_lo,trial_hi,unit,sleeps\n";
 

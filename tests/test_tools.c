@@ -29,15 +29,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-/* In code run inside a namespace (a child): a failed step says which on
- * stderr and makes the child exit 1. */
-#define NEED(cond) do { \
-        if (!(cond)) { \
-            fprintf(stderr, "%s:%d: failed: %s\n", __FILE__, __LINE__, #cond); \
-            return 1; \
-        } \
-    } while (0)
-
 union semun {
     int val;
     struct semid_ds *buf;
