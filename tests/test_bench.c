@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -96,26 +97,27 @@ static int sizes_of(const char *list, long *sizes)
     return n;
 }
 
-/* The rows a run printed must be its sizes in order, the statistics
- * consistent: times ordered best <= median <= p99, rates the other way. */
+/* The rows a run printed must be its sizes in order (memcpy: two rows a
+ * size, memcpy and memcpy_check), the statistics consistent: times ordered
+ * best <= median <= p99, rates the other way. */
 static void check_rows(const struct t_run *r, const char *name, const char *measure,
                        const char *list, long count, int trials)
 {
     long sizes[16];
-    int n = sizes_of(list, sizes);
+    int n = sizes_of(list, sizes), per = strcmp(name, "memcpy") == 0 ? 2 : 1;
     struct row row;
 
     ck_assert_msg(r->status == 0, "%s: status %d: %s", name, r->status, r->err);
     ck_assert_str_eq(r->err, "");
     ck_assert_msg(strncmp(r->out, header, strlen(header)) == 0, "%s: header:\n%s", name, r->out);
-    ck_assert_int_eq(t_lines(r->out), n + 1);
-    for (int i = 0; i < n; i++) {
+    ck_assert_int_eq(t_lines(r->out), per * n + 1);
+    for (int i = 0; i < per * n; i++) {
         ck_assert_msg(row_of(r->out, i + 1, &row), "%s: row %d does not parse:\n%s", name, i + 1, r->out);
-        ck_assert_str_eq(row.mechanism, name);
+        ck_assert_str_eq(row.mechanism, i % per ? "memcpy_check" : name);
         ck_assert_str_eq(row.measure, measure);
-        ck_assert_int_eq(row.bytes, sizes[i]);
+        ck_assert_int_eq(row.bytes, sizes[i / per]);
         ck_assert_int_eq(row.trials, trials);
-        ck_assert_int_eq(row.count, count ? count : (1000000 + sizes[i] - 1) / sizes[i]);
+        ck_assert_int_eq(row.count, count ? count : (1000000 + sizes[i / per] - 1) / sizes[i / per]);
         ck_assert(row.best > 0 && row.sleeps >= 0);
         ck_assert(row.lo <= row.hi);
         if (strcmp(measure, "roundtrip") == 0) {
@@ -239,6 +241,7 @@ static pid_t spawn(const char *prog, const char *const *args, int *err)
 
         for (int i = 0; args[i] && i < 14; i++)
             argv[i + 1] = args[i];
+        setrlimit(RLIMIT_CORE, &(struct rlimit){ 0, 0 });   /* SIGQUIT: no core file */
         setpgid(0, 0);
         dup2(devnull, STDOUT_FILENO);
         dup2(fds[1], STDERR_FILENO);
@@ -405,9 +408,16 @@ static const struct ends {
     const char *prog, *kind;
 } with_objects[] = { { "bench_sysv_msg", "msg" }, { "bench_sysv_shm", "sem" } };
 
+/* Each row: a program, a kind of object it makes, and a signal to end it. */
+struct ending {
+    const struct ends *e;
+    int sig;
+};
+
 static int ctrl_c_steps(void *arg)
 {
-    const struct ends *e = arg;
+    const struct ending *how = arg;
+    const struct ends *e = how->e;
     int err, status;
     pid_t pid, child;
 
@@ -415,20 +425,24 @@ static int ctrl_c_steps(void *arg)
     pid = spawn(e->prog, (const char *[]){ "-s", "1", "-n", "1000000", "-t", "10", NULL }, &err);
     NEED((child = child_of(pid)) != 0);
     NEED(objects_become(e->kind, 1));
-    NEED(kill(-pid, SIGINT) == 0);
+    NEED(kill(-pid, how->sig) == 0);
     NEED(waitpid(pid, &status, 0) == pid);
-    NEED(WIFSIGNALED(status) && WTERMSIG(status) == SIGINT);
+    NEED(WIFSIGNALED(status) && WTERMSIG(status) == how->sig);
     NEED(objects(e->kind) == 0);
     NEED(gone(child));
     close(err);
     return 0;
 }
 
-/* Ctrl-C (SIGINT to the whole group) mid-run: the parent removes the queue
- * or the semaphore set, ends its child and dies of the signal. */
+/* Ctrl-C (SIGINT to the whole group) mid-run, or Ctrl-\ (SIGQUIT), a
+ * closed terminal (SIGHUP), kill (SIGTERM): the parent removes the queue or
+ * the semaphore set, ends its child and dies of the signal. */
 START_TEST(ctrl_c_removes_the_objects)
 {
-    T_IN_PRIVATE_IPC(ctrl_c_steps, (void *)&with_objects[_i]);
+    static const int sigs[] = { SIGINT, SIGQUIT, SIGHUP, SIGTERM };
+    struct ending how = { &with_objects[_i % 2], sigs[_i / 2] };
+
+    T_IN_PRIVATE_IPC(ctrl_c_steps, &how);
 }
 END_TEST
 
@@ -465,19 +479,34 @@ START_TEST(a_lost_child_is_reported)
 }
 END_TEST
 
-/* The parent killed (kill -KILL, nothing runs in it): the child, spinning
- * for an answer that cannot come, goes with it (PR_SET_PDEATHSIG). */
-START_TEST(a_lost_parent_takes_the_child)
+static int parent_killed_steps(void *arg)
 {
+    const struct ends *e = arg;
     int err, status;
-    pid_t pid = spawn("bench_spin", (const char *[]){ "-s", "1", "-n", "1000000", "-t", "10", NULL }, &err);
+    pid_t pid = spawn(e->prog, (const char *[]){ "-s", "1", "-n", "1000000", "-t", "10", NULL }, &err);
     pid_t child = child_of(pid);
 
-    ck_assert_int_ne(child, 0);
-    ck_assert_int_eq(kill(pid, SIGKILL), 0);
-    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-    ck_assert(gone(child));
+    NEED(child != 0);
+    NEED(e->kind == NULL || objects_become(e->kind, 1));
+    NEED(kill(pid, SIGKILL) == 0);
+    NEED(waitpid(pid, &status, 0) == pid);
+    NEED(gone(child));
+    NEED(e->kind == NULL || objects_become(e->kind, 0));
     close(err);
+    return 0;
+}
+
+/* The parent killed (kill -KILL: nothing runs in it). The child, blocked
+ * for a reply or spinning for one that cannot come, is told
+ * (PR_SET_PDEATHSIG), removes the queue or the semaphore set the parent
+ * left, and ends. */
+START_TEST(a_lost_parent_takes_the_child)
+{
+    static const struct ends cases[] = {
+        { "bench_sysv_msg", "msg" }, { "bench_sysv_shm", "sem" }, { "bench_spin", NULL },
+    };
+
+    T_IN_PRIVATE_IPC(parent_killed_steps, (void *)&cases[_i]);
 }
 END_TEST
 
@@ -523,12 +552,20 @@ END_TEST
 /* --- command lines -------------------------------------------------------------------------------- */
 
 static const struct t_bad_line bad_lines[] = {
-    { "bench_pipe", { "-s", "0" }, 2, "bench_pipe: size: 0 is too small: 1 at least (see bench_pipe --help)" },
-    { "bench_socketpair", { "-s", "0" }, 2,
-      "bench_socketpair: size: 0 is too small: 1 at least (see bench_socketpair --help)" },
+    { "bench_pipe", { "-s", "0" }, 2,
+      "bench_pipe: size: 0 is out of range (1 to 67108864) (see bench_pipe --help)" },
+    { "bench_socketpair", { "-s", "1,64K,65537K" }, 2,
+      "bench_socketpair: size: 67109888 is out of range (1 to 67108864) (see bench_socketpair --help)" },
     { "bench_pipe", { "-s", "12x" }, 2, "bench_pipe: size: \"12x\" is not a number (see bench_pipe --help)" },
-    { "bench_pipe", { "-s", "1,,K" }, 2, "bench_pipe: size: \"K\" is not a number (see bench_pipe --help)" },
-    { "bench_pipe", { "-s", "," }, 2, "bench_pipe: sizes: \",\" names none (see bench_pipe --help)" },
+    { "bench_pipe", { "-s", "1,K" }, 2, "bench_pipe: size: \"K\" is not a number (see bench_pipe --help)" },
+    { "bench_pipe", { "-s", "1,,2" }, 2, "bench_pipe: sizes: \"1,,2\" has an empty item (see bench_pipe --help)" },
+    { "bench_pipe", { "-s", "" }, 2, "bench_pipe: sizes: \"\" has an empty item (see bench_pipe --help)" },
+    { "bench_sysv_msg", { "-s", "0,8", "-x", "1" }, 2,
+      "bench_sysv_msg: -x: a message of 0 bytes has no byte to damage (see bench_sysv_msg --help)" },
+    { "bench_pipe", { "-s", "8", "-x", "12001" }, 2,       /* a warm-up and 11 trials of 1000 */
+      "bench_pipe: -x: the run has 12000 messages (see bench_pipe --help)" },
+    { "bench_pipe", { "-b", "-s1", "-m", "200" }, 2,
+      "bench_pipe: -m: 200000000 chunks of 1 B a trial, 100000000 at most (see bench_pipe --help)" },
     { "bench_pipe", { "-t", "0" }, 2, "bench_pipe: -t: 0 is out of range (1 to 1000) (see bench_pipe --help)" },
     { "bench_pipe", { "-n", "0" }, 2,
       "bench_pipe: -n: 0 is out of range (1 to 10000000) (see bench_pipe --help)" },
@@ -659,6 +696,7 @@ START_TEST(run_bench_quick_writes_the_whole_report)
         ck_assert(has_row(csv, "posix_shm", "oneway", chunk, ab));
         ck_assert(has_row(csv, "spin", "oneway", chunk, ab));
         ck_assert(has_row(csv, "memcpy", "oneway", chunk, ab));
+        ck_assert(has_row(csv, "memcpy_check", "oneway", chunk, ab));
     }
     ck_assert(has_row(csv, "sysv_msg", "oneway", 8192, ab));
     ck_assert(has_row(csv, "posix_mq", "oneway", 8192, ab));
@@ -673,7 +711,7 @@ START_TEST(run_bench_quick_writes_the_whole_report)
     } else {
         ck_assert(strstr(text, "note: perf: "));
     }
-    ck_assert(tool_runs("command -v svsematest >/dev/null") ? strstr(csv, "(svsematest: average)")
+    ck_assert(tool_runs("command -v svsematest >/dev/null") ? strstr(csv, "(svsematest -f: average)")
                                                             : strstr(text, "note: svsematest: "));
     ck_assert(tool_runs("command -v pmqtest >/dev/null") ? strstr(csv, "(pmqtest: average)")
                                                          : strstr(text, "note: pmqtest: "));
@@ -712,6 +750,37 @@ static int run_bench_steps(void *arg)
 START_TEST(run_bench_leaves_nothing)
 {
     T_IN_PRIVATE_IPC(run_bench_steps, NULL);
+}
+END_TEST
+
+/* Where the run may use one CPU only, everything runs on it, once, and the
+ * report says so instead of showing one CPU's numbers as two CPUs'. */
+START_TEST(run_bench_on_one_cpu)
+{
+    static char csv[65536], text[16384];
+    char dir[PATH_MAX], cmd[2 * PATH_MAX + 64], cpus[32];
+    int cpu[2];
+    struct t_run r;
+    struct row row;
+
+    if (!tool_runs("command -v taskset >/dev/null"))
+        T_SKIP("taskset (util-linux) is not installed");
+    two_cpus(cpu);
+    snprintf(dir, sizeof dir, "%s/bench-one", t_rundir());
+    snprintf(cmd, sizeof cmd, "taskset -c %d %s/chapters/bench/run-bench --quick -o %s", cpu[0], t_top(), dir);
+    t_run(&r, NULL, "/bin/sh", "-c", cmd, NULL);
+    ck_assert_msg(r.status == 0, "%s", r.err);
+    snprintf(text, sizeof text, "pinned:  both processes on CPU %d, the only one here: no run on two CPUs",
+             cpu[0]);
+    ck_assert_msg(strstr(r.out, text) != NULL, "%s", r.out);
+    ck_assert(strstr(r.out, "parent on CPU") == NULL);
+    ck_assert(readable(dir, "results.csv", csv, sizeof csv));
+    snprintf(cpus, sizeof cpus, "%d/%d", cpu[0], cpu[0]);
+    for (int i = 1; i < t_lines(csv); i++) {
+        ck_assert(row_of(csv, i, &row));
+        ck_assert_msg(strcmp(row.cpus, cpus) == 0 || strcmp(row.cpus, "any") == 0, "row %d on %s", i, row.cpus);
+    }
+    ck_assert(has_row(csv, "spin", "roundtrip", 1, cpus) && has_row(csv, "spin", "oneway", 1024, cpus));
 }
 END_TEST
 
@@ -757,9 +826,9 @@ static Suite *bench_suite(void)
     tcase_add_test(runs, pinning_is_real);
     tcase_add_loop_test(runs, blocking_sleeps_spinning_does_not, 0, ROUND_TRIPS);
     tcase_set_timeout(runs, 60);
-    tcase_add_loop_test(ends, ctrl_c_removes_the_objects, 0, 2);
+    tcase_add_loop_test(ends, ctrl_c_removes_the_objects, 0, 8);
     tcase_add_loop_test(ends, a_lost_child_is_reported, 0, 3);
-    tcase_add_test(ends, a_lost_parent_takes_the_child);
+    tcase_add_loop_test(ends, a_lost_parent_takes_the_child, 0, 3);
     tcase_add_loop_test(ends, posix_names_are_gone_before_the_run, 0, 2);
     tcase_set_timeout(ends, 60);
     tcase_add_loop_test(lines, bad_command_lines, 0, sizeof bad_lines / sizeof bad_lines[0]);
@@ -769,6 +838,7 @@ static Suite *bench_suite(void)
     tcase_set_timeout(lines, 60);
     tcase_add_test(suite, run_bench_quick_writes_the_whole_report);
     tcase_add_test(suite, run_bench_leaves_nothing);
+    tcase_add_test(suite, run_bench_on_one_cpu);
     tcase_set_timeout(suite, 120);
     suite_add_tcase(s, runs);
     suite_add_tcase(s, ends);

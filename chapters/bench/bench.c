@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <immintrin.h>
+#include <limits.h>
 #include <math.h>
 #include <sched.h>
 #include <signal.h>
@@ -65,30 +66,30 @@ double now_us(void)
 
 /* --- the command line ---------------------------------------------------------- */
 
-/* "1,100,4K": sizes in bytes, K meaning 1024. */
+/* "1,100,4K": sizes in bytes, K meaning 1024, each LO to HI. */
 static int parse_sizes(const char *text, size_t *sizes, int max, size_t lo, size_t hi)
 {
-    char copy[256], *save, *item;
+    char copy[256], *rest = copy, *item;
     int n = 0;
 
     if (strlen(text) >= sizeof copy)
         usage_error("sizes: \"%.20s...\" is too long", text);
     strcpy(copy, text);
-    for (item = strtok_r(copy, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
+    while ((item = strsep(&rest, ","))) {
         size_t len = strlen(item), unit = 1;
         if (len > 1 && (item[len - 1] == 'K' || item[len - 1] == 'k')) {
             item[len - 1] = '\0';
             unit = 1024;
         }
-        long v = parse_long("size", item, 0, (long)(hi / unit));
-        if ((size_t)v * unit < lo)
-            usage_error("size: %zu is too small: %zu at least", (size_t)v * unit, lo);
+        if (*item == '\0')
+            usage_error("sizes: \"%s\" has an empty item", text);
+        size_t bytes = (size_t)parse_long("size", item, 0, LONG_MAX / 1024) * unit;
+        if (bytes < lo || bytes > hi)
+            usage_error("size: %zu is out of range (%zu to %zu)", bytes, lo, hi);
         if (n == max)
             usage_error("sizes: %d at most", max);
-        sizes[n++] = (size_t)v * unit;
+        sizes[n++] = bytes;
     }
-    if (n == 0)
-        usage_error("sizes: \"%s\" names none", text);
     return n;
 }
 
@@ -117,31 +118,40 @@ static void parse_cpus(const char *text, int cpu[2])
             usage_error("-c: this process may not run on CPU %d", cpu[i]);
 }
 
-enum { MAX_ROUND_TRIPS = 10000000 };   /* per size, all trials: 80 MB of samples */
+/* Round trips a size, over all trials: each is kept for the percentiles,
+ * 8 bytes, and one trial's once more to sort (160 MB at the most). */
+enum { MAX_ROUND_TRIPS = 10000000 };
+enum { MAX_CHUNKS = 100000000 };        /* one way, a trial: about a minute of 1-byte writes */
 
-static const char common_help[] =
+static const char round_trip_help[] =
     "  -l           round trips (the default): SIZE bytes there and back\n"
+    "  -n COUNT     round trips per trial (default 1000; -n x -t: 10000000 at most)\n";
+static const char one_way_help[] =
     "  -b           one way: at least MB megabytes in chunks of SIZE bytes\n"
-    "  -s SIZES     sizes in bytes, a comma list, K = 1024\n"
-    "               (default 1,100,1K,4K,8K with -l, 1K,4K,16K,64K with -b)\n"
-    "  -n COUNT     round trips per trial (default 1000; -n x -t: 10000000 at most)\n"
-    "  -m MB        one way: megabytes per trial (default 10)\n"
+    "  -m MB        megabytes per trial (default 10)\n";
+static const char common_help[] =
+    "  -s SIZES     sizes in bytes, a comma list, K = 1024 (default %s)\n"
     "  -t TRIALS    trials after one warm-up trial (default 11)\n"
     "  -c CPU,CPU   pin the parent to the first CPU, the child to the second\n"
-    "  -x N         damage message N (from 1) on arrival: the check must stop the run\n"
+    "  -x N         damage the Nth message of the run on arrival: the check must stop it\n"
     "Prints a CSV header and one row per size (see chapters/bench/bench.h).\n";
 
 void bench_options(int argc, char *argv[], const char *help, int measures,
                    size_t min_size, size_t max_size, const char *sizes,
                    struct bench_options *o)
 {
-    char full_help[4096];
+    const char *defaults = sizes ? sizes : measures & ROUND_TRIP ? "1,100,1K,4K,8K" : "1K,4K,16K,64K";
+    char full_help[4096], common[512];
     bool count_given = false, megabytes_given = false;
     int opt;
 
-    snprintf(full_help, sizeof full_help, "%s%s", help, common_help);
-    *o = (struct bench_options){ .measures = 0, .count = 1000, .megabytes = 10,
-                                 .trials = 11, .cpu = { -1, -1 } };
+    snprintf(common, sizeof common, common_help, measures == (ROUND_TRIP | ONE_WAY)
+             ? "1,100,1K,4K,8K with -l, 1K,4K,16K,64K with -b" : defaults);
+    snprintf(full_help, sizeof full_help, "%s%s%s%s", help,
+             measures & ROUND_TRIP ? round_trip_help : "", measures & ONE_WAY ? one_way_help : "",
+             common);
+    *o = (struct bench_options){ .count = 1000, .megabytes = 10, .trials = 11, .cpu = { -1, -1 } };
+    sizes = NULL;
     while ((opt = next_option(argc, argv, "lbs:n:m:t:c:x:", full_help)) != -1) {
         switch (opt) {
         case 'l': o->measures = ROUND_TRIP; break;
@@ -151,7 +161,7 @@ void bench_options(int argc, char *argv[], const char *help, int measures,
         case 'm': o->megabytes = parse_long("-m", optarg, 1, 100000); megabytes_given = true; break;
         case 't': o->trials = (int)parse_long("-t", optarg, 1, 1000); break;
         case 'c': parse_cpus(optarg, o->cpu); break;
-        case 'x': o->damage = (int)parse_long("-x", optarg, 1, 100000000); break;
+        case 'x': o->damage = parse_long("-x", optarg, 1, LONG_MAX); break;
         }
     }
     if (optind < argc)
@@ -165,12 +175,41 @@ void bench_options(int argc, char *argv[], const char *help, int measures,
         usage_error("-m: goes with -b (round trips are counted by -n)");
     if (o->measures == ONE_WAY && count_given)
         usage_error("-n: goes with -l (one way is measured in megabytes, -m)");
-    if (o->count * o->trials > MAX_ROUND_TRIPS)     /* each is kept, 8 bytes, for the percentiles */
+    if (o->measures == ROUND_TRIP && o->count * o->trials > MAX_ROUND_TRIPS)
         usage_error("-n x -t: %ld round trips a size, %d at most", o->count * o->trials,
                     MAX_ROUND_TRIPS);
-    if (!sizes)
-        sizes = o->measures == ROUND_TRIP ? "1,100,1K,4K,8K" : "1K,4K,16K,64K";
-    o->nsizes = parse_sizes(sizes, o->sizes, 16, min_size, max_size);
+    if (sizes) {
+        o->nsizes = parse_sizes(sizes, o->sizes, 16, min_size, max_size);
+    } else {                            /* the defaults this mechanism can carry */
+        size_t all[16];
+        int n = parse_sizes(o->measures == ROUND_TRIP ? (measures == ROUND_TRIP ? defaults : "1,100,1K,4K,8K")
+                                                      : (measures == ONE_WAY ? defaults : "1K,4K,16K,64K"),
+                            all, 16, 0, SIZE_MAX / 2);
+        for (int i = 0; i < n; i++)
+            if (all[i] >= min_size && all[i] <= max_size)
+                o->sizes[o->nsizes++] = all[i];
+        if (o->nsizes == 0)
+            o->sizes[o->nsizes++] = max_size;
+    }
+    long messages = 0;                  /* in the whole run, for -x */
+    for (int i = 0; i < o->nsizes; i++) {
+        size_t n = o->sizes[i];
+        if (o->measures == ONE_WAY && n == 0)
+            usage_error("size: one way needs chunks of 1 byte at least");
+        long count = o->measures == ROUND_TRIP ? o->count : chunks(o, n) + 1;  /* + the answer */
+        if (count > MAX_CHUNKS)
+            usage_error("-m: %ld chunks of %zu B a trial, %d at most", count - 1, n, MAX_CHUNKS);
+        if (o->damage && n == 0)
+            usage_error("-x: a message of 0 bytes has no byte to damage");
+        messages += count * (o->trials + 1);
+    }
+    if (o->damage > messages)
+        usage_error("-x: the run has %ld messages", messages);
+}
+
+long chunks(const struct bench_options *o, size_t n)
+{
+    return (long)((o->megabytes * 1000000 + n - 1) / n);
 }
 
 /* --- statistics and the report ------------------------------------------------- */
@@ -270,21 +309,40 @@ static void check(const char *who, const void *got, size_t n, uint64_t seq)
 /* --- the two processes ------------------------------------------------------------ */
 
 static const struct transport *tp;
-static pid_t owner, child;              /* the parent, and its child while it runs */
+static pid_t owner, child;              /* the parent, and its child until it is reaped */
 static volatile sig_atomic_t closed;
+/* Every signal that would end the parent, but SIGKILL and a crash. */
+static const int ending[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGALRM, SIGUSR1, SIGUSR2, SIGCHLD };
+enum { NENDING = sizeof ending / sizeof ending[0] };
+#define PARENT_GONE SIGRTMIN            /* the child's PR_SET_PDEATHSIG: nobody else sends it */
+
+static void block_ending(sigset_t *set)
+{
+    sigemptyset(set);
+    for (int i = 0; i < NENDING; i++)
+        sigaddset(set, ending[i]);
+}
 
 /* Remove the transport's objects and end the child: once, from wherever the
- * parent stops (exit, die, a signal). Async-signal-safe. */
+ * parent stops (exit, die, a signal), with the other signals held off until
+ * it is done. Async-signal-safe. */
 static void tear_down(void)
 {
-    if (getpid() != owner || closed)
+    sigset_t set, old;
+
+    if (getpid() != owner)
         return;
-    closed = 1;
-    signal(SIGCHLD, SIG_DFL);           /* the child's end is ours now, not news */
-    if (child > 0)
-        kill(child, SIGKILL);
-    if (tp->close)
-        tp->close();
+    block_ending(&set);
+    sigprocmask(SIG_BLOCK, &set, &old);
+    if (!closed) {
+        closed = 1;
+        signal(SIGCHLD, SIG_DFL);       /* the child's end is ours now, not news */
+        if (child > 0)
+            kill(child, SIGKILL);
+        if (tp->close)
+            tp->close();
+    }
+    sigprocmask(SIG_SETMASK, &old, NULL);
 }
 
 /* SIGCHLD: the child ended early. If it failed (exit 1) it has said why;
@@ -294,12 +352,15 @@ static void on_signal(int sig)
 {
     int status = 0;
 
-    if (sig == SIGCHLD && waitpid(child, &status, WNOHANG) == 0)
-        return;                         /* stopped or continued, not ended */
+    if (sig == SIGCHLD) {
+        if (waitpid(child, &status, WNOHANG) <= 0)
+            return;                     /* not ended (SA_NOCLDSTOP should spare us this) */
+        child = 0;                      /* reaped: its pid may be someone else's now */
+    }
     tear_down();
     if (sig != SIGCHLD) {
         signal(sig, SIG_DFL);
-        raise(sig);
+        raise(sig);                     /* delivered when the handler returns */
         return;
     }
     if (WIFSIGNALED(status)) {
@@ -310,9 +371,19 @@ static void on_signal(int sig)
             msg[len++] = (char)('0' + s / 10);
         msg[len++] = (char)('0' + s % 10);
         msg[len++] = '\n';
-        write(2, program_invocation_short_name, strlen(program_invocation_short_name));
-        write(2, msg, len);
+        if (write(2, program_invocation_short_name, strlen(program_invocation_short_name)) > 0)
+            if (write(2, msg, len) > 0) {}
     }
+    _exit(EXIT_CALL_FAILED);
+}
+
+/* In the child: the parent died without tearing down (kill -KILL), so the
+ * objects are the child's to remove. */
+static void on_parent_gone(int sig)
+{
+    (void)sig;
+    if (getppid() != owner && tp->close)
+        tp->close();
     _exit(EXIT_CALL_FAILED);
 }
 
@@ -331,7 +402,7 @@ static void pin(int cpu)
 /* One trial's worth of round trips, from either side. SEQ counts on across
  * trials. The parent times each round trip into US. */
 // tag::roundtrip[]
-static void round_trips(int side, size_t n, long count, uint64_t *seq, int damage,
+static void round_trips(int side, size_t n, long count, uint64_t *seq, long damage,
                         unsigned char *msg, unsigned char *buf, double *us)
 {
     double before = now_us();
@@ -361,7 +432,7 @@ static void round_trips(int side, size_t n, long count, uint64_t *seq, int damag
 
 /* One trial one way: COUNT chunks of N bytes, then the child's one-byte answer. */
 // tag::oneway[]
-static void one_way(int side, size_t n, long count, uint64_t *seq, int damage,
+static void one_way(int side, size_t n, long count, uint64_t *seq, long damage,
                     unsigned char *msg, unsigned char *buf)
 {
     for (long i = 0; i < count; i++) {
@@ -383,7 +454,10 @@ static void one_way(int side, size_t n, long count, uint64_t *seq, int damage,
         stamp(msg, 1, *seq);
         tp->send(CHILD, msg, 1);
     } else {
-        check("answer", tp->recv(PARENT, buf, 1), 1, *seq);
+        const void *got = tp->recv(PARENT, buf, 1);
+        if ((long)*seq == damage)
+            ((unsigned char *)got)[0] ^= 1;
+        check("answer", got, 1, *seq);
         if (tp->done)
             tp->done(PARENT);
     }
@@ -394,8 +468,7 @@ static void run_size(const struct bench_options *o, size_t n, const char *cpus,
                      double *samples, double *trial_mid, unsigned char *msg, unsigned char *buf,
                      uint64_t *seq, int side)
 {
-    long count = o->measures == ROUND_TRIP ? o->count
-               : (long)((o->megabytes * 1000000 + n - 1) / n);
+    long count = o->measures == ROUND_TRIP ? o->count : chunks(o, n);
     long slept = 0;
 
     for (int trial = 0; trial <= o->trials; trial++) {      /* trial 0 warms up */
@@ -426,9 +499,14 @@ static void run_size(const struct bench_options *o, size_t n, const char *cpus,
             .trial_mid = trial_mid, .sleeps = (double)slept / ((double)count * o->trials) });
 }
 
+/* The run's buffers: file-scope, so that they stay reachable to the end. */
+static double *samples, *trial_mid;
+static unsigned char *msg, *buf;
+
 int bench_main(int argc, char *argv[], const struct transport *t)
 {
     struct bench_options o;
+    struct sigaction sa = { .sa_handler = on_signal, .sa_flags = SA_NOCLDSTOP };
     size_t largest = 0;
     char cpus[32] = "any";
     uint64_t seq = 0;
@@ -438,15 +516,14 @@ int bench_main(int argc, char *argv[], const struct transport *t)
     for (int i = 0; i < o.nsizes; i++)
         if (o.sizes[i] > largest)
             largest = o.sizes[i];
-    if (o.measures == ONE_WAY && largest == 0)
-        usage_error("size: one way needs chunks of 1 byte at least");
     if (o.cpu[0] >= 0)
         snprintf(cpus, sizeof cpus, "%d/%d", o.cpu[0], o.cpu[1]);
 
     long most = o.measures == ROUND_TRIP ? o.count : 1;
-    double *samples = malloc((size_t)(most * o.trials) * sizeof *samples);
-    double *trial_mid = malloc((size_t)(o.trials + most) * sizeof *trial_mid);
-    unsigned char *msg = malloc(largest + 8), *buf = malloc(largest + 8);
+    samples = malloc((size_t)(most * o.trials) * sizeof *samples);
+    trial_mid = malloc((size_t)(o.trials + most) * sizeof *trial_mid);
+    msg = malloc(largest + 8);
+    buf = malloc(largest + 8);
     if (!samples || !trial_mid || !msg || !buf)
         die("malloc");
     make_pattern(largest);
@@ -454,29 +531,24 @@ int bench_main(int argc, char *argv[], const struct transport *t)
 
     owner = getpid();
     pin(o.cpu[0]);
-    t->open(largest);
+    block_ending(&sa.sa_mask);
+    for (int i = 0; i < NENDING; i++)
+        sigaction(ending[i], &sa, NULL);
     atexit(tear_down);                          /* die() and fatal() exit */
-    struct sigaction sa = { .sa_handler = on_signal, .sa_flags = SA_NOCLDSTOP };
-    sigemptyset(&sa.sa_mask);
-    sigaddset(&sa.sa_mask, SIGINT);
-    sigaddset(&sa.sa_mask, SIGTERM);
-    sigaddset(&sa.sa_mask, SIGHUP);
-    sigaddset(&sa.sa_mask, SIGCHLD);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGHUP, &sa, NULL);
-    sigaction(SIGCHLD, &sa, NULL);
+    t->open(largest, o.measures);
     print_header();                             /* flushed, so not the child's too */
 
     child = fork();
     if (child == -1)
         die("fork");
     if (child == 0) {
-        // The child: dies with the parent, answers every size, then waits to be ended.
-        prctl(PR_SET_PDEATHSIG, SIGKILL);
-        if (getppid() != owner)
-            _exit(EXIT_CALL_FAILED);
-        signal(SIGCHLD, SIG_DFL);
+        // The child: answers every size, then waits to be ended.
+        for (int i = 0; i < NENDING; i++)
+            signal(ending[i], SIG_DFL);
+        signal(PARENT_GONE, on_parent_gone);
+        prctl(PR_SET_PDEATHSIG, PARENT_GONE);
+        if (getppid() != owner)                 /* gone before the prctl */
+            on_parent_gone(PARENT_GONE);
         pin(o.cpu[1]);
         for (int i = 0; i < o.nsizes; i++)
             run_size(&o, o.sizes[i], cpus, samples, trial_mid, msg, buf, &seq, CHILD);
@@ -485,7 +557,8 @@ int bench_main(int argc, char *argv[], const struct transport *t)
     }
     for (int i = 0; i < o.nsizes; i++)
         run_size(&o, o.sizes[i], cpus, samples, trial_mid, msg, buf, &seq, PARENT);
+    pid_t ran = child;
     tear_down();                                /* the child ends now, as planned */
-    waitpid(child, NULL, 0);
+    waitpid(ran, NULL, 0);
     return 0;
 }

@@ -45,8 +45,9 @@ struct transport {
     size_t min_size;            /* 0 if it can carry an empty message, else 1 */
     size_t (*max_size)(void);   /* the largest message it can carry here */
     const char *sizes;          /* NULL, or its own default for -s */
-    /* Before fork: make the channel both ways for messages up to SIZE bytes. */
-    void (*open)(size_t size);
+    /* Before fork: make the channel both ways for messages up to SIZE bytes,
+     * to measure MEASURE (ROUND_TRIP: one message in flight at a time). */
+    void (*open)(size_t size, int measure);
     /* Side FROM sends N bytes of BUF to the other side. */
     void (*send)(int from, const void *buf, size_t n);
     /* Side TO waits for the next message, which must be N bytes long, and
@@ -78,7 +79,7 @@ struct bench_options {
     long megabytes;             /* one way: at least this many MB per trial */
     int trials;                 /* after one warm-up trial */
     int cpu[2];                 /* -c A,B; -1 if not pinned */
-    int damage;                 /* -x N: damage message N on arrival (0: none) */
+    long damage;                /* -x N: damage message N on arrival (0: none) */
 };
 /* Parse the command line: HELP is the program's own part of --help; MEASURES
  * what it can measure; sizes must lie in MIN_SIZE to MAX_SIZE; SIZES is
@@ -86,6 +87,7 @@ struct bench_options {
 void bench_options(int argc, char *argv[], const char *help, int measures,
                    size_t min_size, size_t max_size, const char *sizes,
                    struct bench_options *o);
+long chunks(const struct bench_options *o, size_t size);  /* one way: chunks a trial */
 double now_us(void);            /* CLOCK_MONOTONIC, in microseconds */
 long sleeps_so_far(void);       /* this process's voluntary context switches */
 void print_header(void);

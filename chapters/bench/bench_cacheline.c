@@ -38,9 +38,10 @@ struct line {
 static struct line *line;
 static unsigned long seen;              /* this process's count of messages */
 
-static void line_open(size_t size)
+static void line_open(size_t size, int measure)
 {
     (void)size;
+    (void)measure;
     line = mmap(NULL, sizeof *line, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (line == MAP_FAILED)
         die("mmap");

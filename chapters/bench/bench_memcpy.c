@@ -1,32 +1,76 @@
 /* bench_memcpy: the baseline, one process copying memory with memcpy.
  *
- * usage: bench_memcpy [-s SIZES] [-m MB] [-t TRIALS] [-c CPU,CPU]
+ * usage: bench_memcpy [-b] [-s SIZES] [-m MB] [-t TRIALS] [-c CPU,CPU]
  *
  * Shared memory cannot move bytes faster than one CPU copies them: a ring
  * in shared memory costs at least one memcpy per chunk. This copies the
  * same source chunk to the same destination over and over, at least MB
  * megabytes per trial, as `perf bench mem memcpy -l` does; both buffers stay
- * in the cache when they fit. Each trial ends by comparing the destination
- * with the source. With -c it runs on the first CPU named.
+ * in the cache when they fit. Two rows per size: "memcpy", the copies alone
+ * (each trial ends by comparing the last copy with its source), and
+ * "memcpy_check", each copy followed by the comparison a receiver makes of
+ * every chunk: the work of the rings of bench_posix_shm and bench_spin, done
+ * by one CPU. With -c it runs on the first CPU named.
  *
  * $ ./bench_memcpy -s 64K -c 0,1
  * mechanism,measure,bytes,cpus,trials,count,median,mean,best,p99,trial_lo,trial_hi,unit,sleeps
- * memcpy,oneway,65536,0/1,11,153,38123.5,41012.2,35510.9,35510.9,41012.2,MB/s
+ * memcpy,oneway,65536,0/1,11,153,56574.286,56539.540,56617.460,56352.012,56352.012,56617.460,MB/s,0.000
+ * memcpy_check,oneway,65536,0/1,11,153,22093.671,22061.108,22117.915,21859.328,21859.328,22117.915,MB/s,0.000
  */
 #define _GNU_SOURCE                     /* sched_setaffinity */
 #include "bench.h"
 #include "ipclab.h"
 
 #include <sched.h>
-#include <stdint.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 static const char help[] =
     "usage: bench_memcpy [-b] [-s SIZES] [-m MB] [-t TRIALS] [-c CPU,CPU]\n"
-    "The bandwidth of memcpy in one process, chunk by chunk: the baseline for\n"
-    "the one-way benchmarks (-l, -n and -x do not apply).\n";
+    "The bandwidth of memcpy in one process, chunk by chunk, without and with\n"
+    "a check of each copy: the baseline for the one-way benchmarks (-x does\n"
+    "not apply).\n";
+
+/* One size, copies alone or each one checked: a row. */
+static void run(const struct bench_options *o, size_t n, const char *cpus, bool checked)
+{
+    long count = chunks(o, n), slept = 0;
+    unsigned char *src = malloc(n), *dst = malloc(n);
+    double times[1000], mid[1000];
+
+    if (!src || !dst)
+        die("malloc");
+    for (size_t j = 0; j < n; j++)
+        src[j] = (unsigned char)(j * 7 + 1);
+    for (int trial = 0; trial <= o->trials; trial++) {          /* trial 0 warms up */
+        memset(dst, 0, n);
+        long sleeps_before = sleeps_so_far();
+        double before = now_us();
+// tag::copy[]
+        for (long k = 0; k < count; k++) {
+            memcpy(dst, src, n);
+            __asm__ volatile("" : : "r"(dst) : "memory");       /* each copy happens */
+            if (checked && memcmp(dst, src, n) != 0)
+                fatal("memcpy: the copy differs from its source");
+        }
+// end::copy[]
+        double took = now_us() - before;
+        if (memcmp(dst, src, n) != 0)
+            fatal("memcpy: the copy differs from its source");
+        if (trial > 0) {
+            times[trial - 1] = mid[trial - 1] = took;
+            slept += sleeps_so_far() - sleeps_before;
+        }
+    }
+    print_row(&(struct result){
+        .mechanism = checked ? "memcpy_check" : "memcpy", .measure = ONE_WAY, .size = n,
+        .cpus = cpus, .trials = o->trials, .count = count, .samples = times, .n = o->trials,
+        .trial_mid = mid, .sleeps = (double)slept / ((double)count * o->trials) });
+    free(src);
+    free(dst);
+}
 
 int main(int argc, char *argv[])
 {
@@ -46,40 +90,8 @@ int main(int argc, char *argv[])
     }
     print_header();
     for (int i = 0; i < o.nsizes; i++) {
-        size_t n = o.sizes[i];
-        long count = (long)((o.megabytes * 1000000 + n - 1) / n);
-        unsigned char *src = malloc(n), *dst = malloc(n);
-        double times[1000], mid[1000];
-        long slept = 0;
-
-        if (!src || !dst)
-            die("malloc");
-        for (size_t j = 0; j < n; j++)
-            src[j] = (unsigned char)(j * 7 + 1);
-        for (int trial = 0; trial <= o.trials; trial++) {       /* trial 0 warms up */
-            memset(dst, 0, n);
-            long sleeps_before = sleeps_so_far();
-            double before = now_us();
-// tag::copy[]
-            for (long k = 0; k < count; k++) {
-                memcpy(dst, src, n);
-                __asm__ volatile("" : : "r"(dst) : "memory");   /* each copy happens */
-            }
-// end::copy[]
-            double took = now_us() - before;
-            if (memcmp(dst, src, n) != 0)
-                fatal("memcpy: the copy differs from its source");
-            if (trial > 0) {
-                times[trial - 1] = mid[trial - 1] = took;
-                slept += sleeps_so_far() - sleeps_before;
-            }
-        }
-        print_row(&(struct result){
-            .mechanism = "memcpy", .measure = ONE_WAY, .size = n, .cpus = cpus,
-            .trials = o.trials, .count = count, .samples = times, .n = o.trials,
-            .trial_mid = mid, .sleeps = (double)slept / ((double)count * o.trials) });
-        free(src);
-        free(dst);
+        run(&o, o.sizes[i], cpus, false);
+        run(&o, o.sizes[i], cpus, true);
     }
     return 0;
 }

@@ -5,8 +5,10 @@
  * Two queues, one each way: a POSIX queue has priorities but no types, so
  * one queue cannot keep requests and replies apart as System V's does.
  * mq_send copies the message into the kernel, mq_receive copies it out.
- * The queues hold up to 10 messages (fs.mqueue.msg_max) of the largest size
- * asked for, at most fs.mqueue.msgsize_max (8192 unless raised).
+ * For one way the queues hold up to 10 messages (fs.mqueue.msg_max) of the
+ * largest size asked for, at most fs.mqueue.msgsize_max (8192 unless
+ * raised); for round trips one, since only one is ever in flight. Their bytes
+ * count against the user's RLIMIT_MSGQUEUE (ulimit -q, 800 KiB by default).
  *
  * Both queues are unlinked as soon as both are open, before the fork: the
  * descriptors keep them alive, and nothing is left in /dev/mqueue, however
@@ -34,15 +36,18 @@ static const char help[] =
 static mqd_t q[2];                      /* q[PARENT]: parent to child; q[CHILD]: back */
 static long msgsize;
 
-/* A queue of 10 messages of up to SIZE bytes, already unlinked. */
-static mqd_t open_unlinked(const char *which, size_t size)
+/* A queue of DEPTH messages of up to SIZE bytes, already unlinked. */
+static mqd_t open_unlinked(const char *which, long depth, size_t size)
 {
-    struct mq_attr attr = { .mq_maxmsg = 10, .mq_msgsize = (long)size };
+    struct mq_attr attr = { .mq_maxmsg = depth, .mq_msgsize = (long)size };
     char name[64];
     mqd_t mq;
 
     snprintf(name, sizeof name, "/ipclab-bench-%ld-%s", (long)getpid(), which);
     mq = mq_open(name, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600, &attr);
+    if (mq == (mqd_t)-1 && errno == EMFILE)     /* the queues' bytes, not descriptors */
+        fatal("mq_open: %s: EMFILE: this user's queues already hold RLIMIT_MSGQUEUE "
+              "bytes (ulimit -q)", name);
     if (mq == (mqd_t)-1)
         die("mq_open: %s", name);
     if (mq_unlink(name) == -1)
@@ -51,11 +56,13 @@ static mqd_t open_unlinked(const char *which, size_t size)
 }
 
 // tag::transport[]
-static void mq_open_both(size_t size)
+static void mq_open_both(size_t size, int measure)
 {
+    long depth = measure == ROUND_TRIP ? 1 : 10;    /* a round trip has one in flight */
+
     msgsize = size > 0 ? (long)size : 1;
-    q[PARENT] = open_unlinked("down", (size_t)msgsize);
-    q[CHILD] = open_unlinked("up", (size_t)msgsize);
+    q[PARENT] = open_unlinked("down", depth, (size_t)msgsize);
+    q[CHILD] = open_unlinked("up", depth, (size_t)msgsize);
 }
 
 static void mq_send_one(int from, const void *buf, size_t n)

@@ -55,8 +55,9 @@ static char *slot(int d, unsigned long i)
     return slots[d] + (i % SLOTS) * slot_size;
 }
 
-static void spin_open(size_t size)
+static void spin_open(size_t size, int measure)
 {
+    (void)measure;
     slot_size = (size + LINE - 1) / LINE * LINE;        /* slots on lines of their own */
     dir = mmap(NULL, 2 * sizeof *dir + 2 * SLOTS * slot_size, PROT_READ | PROT_WRITE,
                MAP_SHARED | MAP_ANONYMOUS, -1, 0);
