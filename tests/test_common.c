@@ -422,8 +422,10 @@ static void find_programs(void)
 
         p[strlen(p) - 2] = '\0';                          /* drop ".c" */
         snprintf(header, sizeof header, "%s.h", p);
-        if (access(header, F_OK) == 0)
+        if (access(header, F_OK) == 0) {
+            free(p);                                       /* globfree will not see it */
             continue;
+        }
         memmove(p, p + strlen(t_top()) + 1, strlen(p) - strlen(t_top()));
         programs.gl_pathv[i] = programs.gl_pathv[kept];
         programs.gl_pathv[kept++] = p;
