@@ -14,8 +14,8 @@
  *
  * $ ./bench_memcpy -s 64K -c 0,1
  * mechanism,measure,bytes,cpus,trials,count,median,mean,best,p99,trial_lo,trial_hi,unit,sleeps
- * memcpy,oneway,65536,0/1,11,153,56574.286,56539.540,56617.460,56352.012,56352.012,56617.460,MB/s,0.000
- * memcpy_check,oneway,65536,0/1,11,153,22093.671,22061.108,22117.915,21859.328,21859.328,22117.915,MB/s,0.000
+ * memcpy,oneway,65536,0/1,11,153,56890.503,54394.420,56919.568,43155.687,43155.687,56919.568,MB/s,0.000
+ * memcpy_check,oneway,65536,0/1,11,153,28984.483,28614.673,28987.919,27010.886,27010.886,28987.919,MB/s,0.000
  */
 #define _GNU_SOURCE                     /* sched_setaffinity */
 #include "bench.h"

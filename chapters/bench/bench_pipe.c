@@ -10,8 +10,8 @@
  *
  * $ ./bench_pipe -s 1,4K -c 0,1
  * mechanism,measure,bytes,cpus,trials,count,median,mean,best,p99,trial_lo,trial_hi,unit,sleeps
- * pipe,roundtrip,1,0/1,11,1000,34.561,20.230,47.890,33.901,35.420,us
- * pipe,roundtrip,4096,0/1,11,1000,38.310,25.141,52.470,37.610,39.020,us
+ * pipe,roundtrip,1,0/1,11,1000,45.367,45.295,5.198,73.189,30.375,50.004,us,0.999
+ * pipe,roundtrip,4096,0/1,11,1000,44.877,45.443,4.767,71.576,40.711,47.049,us,0.999
  */
 #define _GNU_SOURCE
 #include "bench.h"

@@ -16,8 +16,8 @@
  *
  * $ ./bench_posix_mq -s 1,8K -c 0,0
  * mechanism,measure,bytes,cpus,trials,count,median,mean,best,p99,trial_lo,trial_hi,unit,sleeps
- * posix_mq,roundtrip,1,0/0,11,1000,5.340,5.240,6.993,5.330,5.360,us
- * posix_mq,roundtrip,8192,0/0,11,1000,7.294,7.153,8.556,7.274,7.324,us
+ * posix_mq,roundtrip,1,0/0,11,1000,5.959,6.126,5.848,8.322,5.929,5.978,us,0.317
+ * posix_mq,roundtrip,8192,0/0,11,1000,9.484,9.739,9.323,13.119,9.474,9.514,us,0.038
  */
 #define _GNU_SOURCE
 #include "bench.h"

@@ -16,8 +16,8 @@
  *
  * $ ./bench_posix_shm -s 1,8K -c 0,0
  * mechanism,measure,bytes,cpus,trials,count,median,mean,best,p99,trial_lo,trial_hi,unit,sleeps
- * posix_shm,roundtrip,1,0/0,11,1000,3.807,3.717,5.170,3.797,3.817,us
- * posix_shm,roundtrip,8192,0/0,11,1000,4.378,4.278,5.620,4.368,4.388,us
+ * posix_shm,roundtrip,1,0/0,11,1000,4.286,4.672,4.176,7.271,4.257,4.306,us,0.534
+ * posix_shm,roundtrip,8192,0/0,11,1000,4.977,5.282,4.827,7.181,4.917,4.987,us,0.445
  */
 #define _GNU_SOURCE
 #include "bench.h"

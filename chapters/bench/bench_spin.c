@@ -20,8 +20,8 @@
  *
  * $ ./bench_spin -s 1,8K -c 0,1
  * mechanism,measure,bytes,cpus,trials,count,median,mean,best,p99,trial_lo,trial_hi,unit,sleeps
- * spin,roundtrip,1,0/1,11,1000,0.501,0.440,0.781,0.491,0.511,us
- * spin,roundtrip,8192,0/1,11,1000,2.545,2.404,3.296,2.535,2.555,us
+ * spin,roundtrip,1,0/1,11,1000,0.792,0.848,0.650,1.062,0.791,0.862,us,0.000
+ * spin,roundtrip,8192,0/1,11,1000,9.124,9.449,6.740,11.537,9.043,10.255,us,0.000
  */
 #define _GNU_SOURCE                     /* MAP_ANONYMOUS */
 #include "bench.h"

@@ -15,8 +15,8 @@
  *
  * $ ./bench_sysv_msg -s 0,8K -c 0,0
  * mechanism,measure,bytes,cpus,trials,count,median,mean,best,p99,trial_lo,trial_hi,unit,sleeps
- * sysv_msg,roundtrip,0,0/0,11,1000,5.511,5.361,7.104,5.501,5.531,us
- * sysv_msg,roundtrip,8192,0/0,11,1000,7.825,7.564,9.347,7.805,7.855,us
+ * sysv_msg,roundtrip,0,0/0,11,1000,6.179,6.380,6.059,8.112,6.169,6.209,us,0.500
+ * sysv_msg,roundtrip,8192,0/0,11,1000,9.965,10.120,9.805,11.797,9.945,9.985,us,0.308
  */
 #define _GNU_SOURCE                     /* struct msginfo */
 #include "bench.h"

@@ -18,8 +18,8 @@
  *
  * $ ./bench_sysv_shm -s 1,8K -c 0,0
  * mechanism,measure,bytes,cpus,trials,count,median,mean,best,p99,trial_lo,trial_hi,unit,sleeps
- * sysv_shm,roundtrip,1,0/0,11,1000,5.120,5.010,6.672,5.110,5.130,us
- * sysv_shm,roundtrip,8192,0/0,11,1000,5.701,5.571,7.104,5.691,5.711,us
+ * sysv_shm,roundtrip,1,0/0,11,1000,4.988,5.157,4.907,5.858,4.987,4.998,us,0.479
+ * sysv_shm,roundtrip,8192,0/0,11,1000,5.678,5.797,5.568,6.579,5.668,5.689,us,0.281
  */
 #define _GNU_SOURCE
 #include "bench.h"
