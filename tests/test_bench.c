@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -49,6 +50,9 @@ static const struct mech {
     { "bench_memcpy", "memcpy", NULL, "1,1K,64K" },
 };
 enum { NMECHS = sizeof mechs / sizeof mechs[0], ROUND_TRIPS = NMECHS - 1, ONE_WAY_FROM = 2 };
+
+static int objects(const char *kind);
+static bool has_entry(const char *dir, const char *prefix);
 
 static const char *path_of(const char *prog)
 {
@@ -161,20 +165,37 @@ END_TEST
  * the run with one line, before any row is printed. Round trips damage the
  * reply in the parent; one way, a chunk in the child, which reports it (its
  * parent then only exits 1). */
+/* Damage message 3 of a run at SIZE (a 1-byte message is all sequence
+ * number; a large one is mostly pattern): in a namespace of its own, so
+ * that the objects left by the failing run, if any, can be counted. */
+struct damage { const struct mech *m; bool one_way; const char *size; };
+
+static int damage_steps(void *arg)
+{
+    const struct damage *d = arg;
+    char expect[256];
+    struct t_run r;
+
+    t_run(&r, NULL, path_of(d->m->prog), d->one_way ? "-b" : "-l", "-s", d->size, "-x", "3",
+          "-t", "1", d->one_way ? "-m" : "-n", d->one_way ? "1" : "10", NULL);
+    snprintf(expect, sizeof expect, "%s: %s: message 3 of %ld bytes arrived damaged or out of order\n",
+             d->m->prog, d->one_way ? "chunk" : "reply",
+             strtol(d->size, NULL, 10) * (strchr(d->size, 'K') ? 1024 : 1));
+    if (r.status != 1 || strcmp(r.err, expect) != 0 || strcmp(r.out, header) != 0) {
+        fprintf(stderr, "%s -s %s: status %d, stderr: %s", d->m->prog, d->size, r.status, r.err);
+        return 1;
+    }
+    NEED(objects("shm") == 0 && objects("sem") == 0 && objects("msg") == 0);
+    return 0;
+}
+
 static void damage(const struct mech *m, bool one_way)
 {
     const char *sizes = one_way ? m->one_way : m->round_trip;
-    char expect[256], size[16];
-    struct t_run r;
+    struct damage small = { m, one_way, "1" }, large = { m, one_way, strrchr(sizes, ',') + 1 };
 
-    snprintf(size, sizeof size, "%s", strrchr(sizes, ',') + 1);   /* the largest */
-    t_run(&r, NULL, path_of(m->prog), one_way ? "-b" : "-l", "-s", size, "-x", "3",
-          "-t", "1", one_way ? "-m" : "-n", one_way ? "1" : "10", NULL);
-    snprintf(expect, sizeof expect, "%s: %s: message 3 of %ld bytes arrived damaged or out of order\n",
-             m->prog, one_way ? "chunk" : "reply", strtol(size, NULL, 10) * (strchr(size, 'K') ? 1024 : 1));
-    ck_assert_msg(r.status == 1, "%s: status %d", m->prog, r.status);
-    ck_assert_str_eq(r.err, expect);
-    ck_assert_str_eq(r.out, header);
+    T_IN_PRIVATE_IPC(damage_steps, &small);
+    T_IN_PRIVATE_IPC(damage_steps, &large);
 }
 
 START_TEST(a_damaged_reply_stops_the_run)
@@ -242,6 +263,8 @@ static pid_t spawn(const char *prog, const char *const *args, int *err)
         for (int i = 0; args[i] && i < 14; i++)
             argv[i + 1] = args[i];
         setrlimit(RLIMIT_CORE, &(struct rlimit){ 0, 0 });   /* SIGQUIT: no core file */
+        prctl(PR_SET_PDEATHSIG, SIGKILL);   /* a test that fails halfway takes it along */
+        alarm(60);                          /* and one that hangs ends it (SIGALRM: cleaned up) */
         setpgid(0, 0);
         dup2(devnull, STDOUT_FILENO);
         dup2(fds[1], STDERR_FILENO);
@@ -333,13 +356,17 @@ START_TEST(pinning_is_real)
     pid = spawn("bench_spin", (const char *[]){ "-c", arg, "-n", "1000000", "-t", "10", NULL }, &err);
     child = child_of(pid);
     ck_assert_int_ne(child, 0);
-    usleep(100000);                     /* the child pins itself after the fork */
-    cpus_of(pid, got[0], sizeof got[0]);
-    cpus_of(child, got[1], sizeof got[1]);
-    for (int i = 0; i < 2; i++) {
+    for (int i = 0; i < 2; i++)
         snprintf(want[i], sizeof want[i], "%d", cpu[i]);
-        ck_assert_str_eq(got[i], want[i]);
+    for (int tries = 0; tries < 500; tries++) {     /* the child pins itself after the fork */
+        cpus_of(pid, got[0], sizeof got[0]);
+        cpus_of(child, got[1], sizeof got[1]);
+        if (strcmp(got[1], want[1]) == 0)
+            break;
+        usleep(10000);
     }
+    for (int i = 0; i < 2; i++)
+        ck_assert_str_eq(got[i], want[i]);
     ck_assert_int_eq(kill(-pid, SIGINT), 0);
     ck_assert_int_eq(waitpid(pid, &status, 0), pid);
     ck_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGINT);
@@ -349,14 +376,18 @@ START_TEST(pinning_is_real)
 END_TEST
 
 /* On two CPUs each blocking mechanism's parent sleeps while the child
- * answers, about once a round trip; a spinner never sleeps. The bound is
- * half, not one, so that a child now and then quicker than the parent's way
- * into the wait does not fail it. */
+ * answers, about once a round trip; a spinner never sleeps. A busy machine
+ * (another run pinned to the same CPUs) can keep a parent from reaching its
+ * wait before the answer comes, so the best of three runs counts: at least
+ * one with more than half a sleep a round trip, and none with more than 4
+ * (which a count of sleeps per trial, not per round trip, would give);
+ * a spinner at most 0.05 in every run. */
 START_TEST(blocking_sleeps_spinning_does_not)
 {
     const struct mech *m = &mechs[_i];
     char arg[32];
     int cpu[2];
+    double most = 0;
     struct row row;
     struct t_run r;
     bool spins = strcmp(m->name, "spin") == 0 || strcmp(m->name, "cacheline") == 0;
@@ -364,13 +395,19 @@ START_TEST(blocking_sleeps_spinning_does_not)
     if (!two_cpus(cpu))
         T_SKIP("this process may use only one CPU");
     snprintf(arg, sizeof arg, "%d,%d", cpu[0], cpu[1]);
-    t_run(&r, NULL, path_of(m->prog), "-s", "1", "-c", arg, "-t", "2", "-n", "200", NULL);
-    ck_assert_msg(r.status == 0, "%s", r.err);
-    ck_assert(row_of(r.out, 1, &row));
-    if (spins)
-        ck_assert_msg(row.sleeps < 0.05, "%s slept %.3f times a round trip", m->name, row.sleeps);
-    else
-        ck_assert_msg(row.sleeps > 0.5, "%s slept %.3f times a round trip", m->name, row.sleeps);
+    for (int run = 0; run < 3; run++) {
+        t_run(&r, NULL, path_of(m->prog), "-s", "1", "-c", arg, "-t", "2", "-n", "500", NULL);
+        ck_assert_msg(r.status == 0, "%s", r.err);
+        ck_assert(row_of(r.out, 1, &row));
+        ck_assert_msg(row.sleeps <= (spins ? 0.05 : 4), "%s slept %.3f times a round trip",
+                      m->name, row.sleeps);
+        if (row.sleeps > most)
+            most = row.sleeps;
+        if (!spins && most > 0.5)
+            break;
+    }
+    if (!spins)
+        ck_assert_msg(most > 0.5, "%s slept at most %.3f times a round trip", m->name, most);
 }
 END_TEST
 
@@ -520,32 +557,36 @@ static bool has_entry(const char *dir, const char *prefix)
     if (!d)
         return false;
     while ((e = readdir(d)))
-        if (strncmp(e->d_name, prefix, strlen(prefix)) == 0)
+        if (e->d_name[0] != '.' && strncmp(e->d_name, prefix, strlen(prefix)) == 0)
             found = true;
     closedir(d);
     return found;
 }
 
-/* The POSIX mechanisms unlink their names before the fork: while they run,
- * neither /dev/shm nor the mqueue filesystem shows one of theirs. */
-START_TEST(posix_names_are_gone_before_the_run)
+static int names_steps(void *arg)
 {
-    const char *prog = _i == 0 ? "bench_posix_shm" : "bench_posix_mq";
-    const char *dir = _i == 0 ? "/dev/shm" : t_mqueue_mount();
-    char prefix[64];
+    const char *prog = arg;
+    const char *mq = t_mqueue_dir();
     int err, status;
     pid_t pid;
 
-    if (!dir)
-        T_SKIP("no mqueue filesystem is mounted");
+    NEED(mq != NULL && !has_entry("/dev/shm", "") && !has_entry(mq, ""));
     pid = spawn(prog, (const char *[]){ "-s", "1", "-n", "1000000", "-t", "10", NULL }, &err);
-    ck_assert_int_ne(child_of(pid), 0);         /* running: the names were made */
-    snprintf(prefix, sizeof prefix, "ipclab-bench-%d", (int)pid);
-    ck_assert(!has_entry(dir, prefix));
-    ck_assert_int_eq(kill(-pid, SIGTERM), 0);
-    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-    ck_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM);
+    NEED(child_of(pid) != 0);                   /* running: the names were made */
+    NEED(!has_entry("/dev/shm", "") && !has_entry(mq, ""));
+    NEED(kill(-pid, SIGTERM) == 0);
+    NEED(waitpid(pid, &status, 0) == pid);
+    NEED(WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM);
     close(err);
+    return 0;
+}
+
+/* The POSIX mechanisms unlink their names before the fork: while they run,
+ * neither /dev/shm nor the mqueue filesystem (both the namespace's own,
+ * empty before) holds any name at all. */
+START_TEST(posix_names_are_gone_before_the_run)
+{
+    T_IN_PRIVATE_IPC(names_steps, _i == 0 ? "bench_posix_shm" : "bench_posix_mq");
 }
 END_TEST
 
@@ -711,10 +752,14 @@ START_TEST(run_bench_quick_writes_the_whole_report)
     } else {
         ck_assert(strstr(text, "note: perf: "));
     }
-    ck_assert(tool_runs("command -v svsematest >/dev/null") ? strstr(csv, "(svsematest -f: average)")
-                                                            : strstr(text, "note: svsematest: "));
-    ck_assert(tool_runs("command -v pmqtest >/dev/null") ? strstr(csv, "(pmqtest: average)")
-                                                         : strstr(text, "note: pmqtest: "));
+    /* rt-tests: a row, or a note saying why not (not installed, or it may
+     * not run here: as a plain user it cannot set its scheduling policy) */
+    ck_assert(strstr(csv, "(svsematest -f: average)") ? !strstr(text, "note: svsematest: ")
+                                                      : strstr(text, "note: svsematest: ") != NULL);
+    ck_assert(strstr(csv, "(pmqtest: average)") ? !strstr(text, "note: pmqtest: ")
+                                                : strstr(text, "note: pmqtest: ") != NULL);
+    if (!tool_runs("command -v svsematest >/dev/null"))
+        ck_assert(strstr(text, "note: svsematest: not installed"));
     ck_assert(readable(dir, "plots.adoc", text, sizeof text));
     ck_assert(readable(dir, "bandwidth-plot.adoc", csv, sizeof csv));
     if (tool_runs("command -v gnuplot >/dev/null")) {
