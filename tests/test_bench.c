@@ -483,6 +483,12 @@ START_TEST(ctrl_c_removes_the_objects)
 }
 END_TEST
 
+/* The two that make System V objects, and one that spins: for the tests
+ * that kill one process of the two. */
+static const struct ends lost[] = {
+    { "bench_sysv_msg", "msg" }, { "bench_sysv_shm", "sem" }, { "bench_spin", NULL },
+};
+
 static int child_killed_steps(void *arg)
 {
     const struct ends *e = arg;
@@ -508,11 +514,7 @@ static int child_killed_steps(void *arg)
  * removes what it made and exits 1. */
 START_TEST(a_lost_child_is_reported)
 {
-    static const struct ends cases[] = {
-        { "bench_sysv_msg", "msg" }, { "bench_sysv_shm", "sem" }, { "bench_spin", NULL },
-    };
-
-    T_IN_PRIVATE_IPC(child_killed_steps, (void *)&cases[_i]);
+    T_IN_PRIVATE_IPC(child_killed_steps, (void *)&lost[_i]);
 }
 END_TEST
 
@@ -539,11 +541,7 @@ static int parent_killed_steps(void *arg)
  * left, and ends. */
 START_TEST(a_lost_parent_takes_the_child)
 {
-    static const struct ends cases[] = {
-        { "bench_sysv_msg", "msg" }, { "bench_sysv_shm", "sem" }, { "bench_spin", NULL },
-    };
-
-    T_IN_PRIVATE_IPC(parent_killed_steps, (void *)&cases[_i]);
+    T_IN_PRIVATE_IPC(parent_killed_steps, (void *)&lost[_i]);
 }
 END_TEST
 
