@@ -603,6 +603,8 @@ static const struct t_bad_line bad_lines[] = {
       "bench_sysv_msg: -x: a message of 0 bytes has no byte to damage (see bench_sysv_msg --help)" },
     { "bench_pipe", { "-s", "8", "-x", "12001" }, 2,       /* a warm-up and 11 trials of 1000 */
       "bench_pipe: -x: the run has 12000 messages (see bench_pipe --help)" },
+    { "bench_pipe", { "-b", "-m", "1001" }, 2,
+      "bench_pipe: -m: 1001 is out of range (1 to 1000) (see bench_pipe --help)" },
     { "bench_pipe", { "-b", "-s1", "-m", "200" }, 2,
       "bench_pipe: -m: 200000000 chunks of 1 B a trial, 100000000 at most (see bench_pipe --help)" },
     { "bench_pipe", { "-t", "0" }, 2, "bench_pipe: -t: 0 is out of range (1 to 1000) (see bench_pipe --help)" },

@@ -158,7 +158,7 @@ void bench_options(int argc, char *argv[], const char *help, int measures,
         case 'b': o->measures = ONE_WAY; break;
         case 's': sizes = optarg; break;
         case 'n': o->count = parse_long("-n", optarg, 1, MAX_ROUND_TRIPS); count_given = true; break;
-        case 'm': o->megabytes = parse_long("-m", optarg, 1, 100000); megabytes_given = true; break;
+        case 'm': o->megabytes = parse_long("-m", optarg, 1, 1000); megabytes_given = true; break;
         case 't': o->trials = (int)parse_long("-t", optarg, 1, 1000); break;
         case 'c': parse_cpus(optarg, o->cpu); break;
         case 'x': o->damage = parse_long("-x", optarg, 1, LONG_MAX); break;

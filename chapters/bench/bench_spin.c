@@ -1,16 +1,16 @@
-/* bench_spin: shared memory and C11 atomics, no system call at all.
+/* bench_spin: shared memory and C11 atomics, no system call to wait.
  *
  * usage: bench_spin [-l | -b] [-s SIZES] [-n COUNT] [-m MB] [-t TRIALS] [-c CPU,CPU]
  *
- * The same ring of 4 slots each way as bench_posix_shm, but the counters
- * are two C11 atomics per direction: "head", written only by the sender
+ * A ring of 4 slots each way, as in bench_posix_shm, but each slot on cache
+ * lines of its own, and the counters are two C11 atomics per direction: "head", written only by the sender
  * (messages sent), and "tail", written only by the receiver (messages
  * read). Each sits on a cache line of its own, so that writing one does not
  * take the other away from its reader. A side that must wait spins on the
  * other's counter: it sees the store the moment the cache line arrives,
  * without sleeping, so nobody has to be woken. That is fast only while each
- * process has a CPU of its own: on one CPU a spinner burns its time slice
- * (here: until it gives way with sched_yield) before the other can run.
+ * process has a CPU of its own: on one CPU a spinner holds the CPU that the
+ * other needs, until it gives way (sched_yield, every 256 pauses).
  *
  * The release store of a counter and the acquire load that sees it are
  * what make the bytes copied before the store visible after the load.
