@@ -52,7 +52,13 @@ endif
 tmp = $@.tmp$$$$
 
 # A missing tool stops the build with one line: which package, and make deps.
-need = $(if $(shell command -v $(1) 2>/dev/null),,$(error $(1) not found: install the Debian package $(2), or run 'make deps'))
+# need_tools takes COMMAND:PACKAGE pairs. sysctl and the others live in
+# /sbin or /usr/sbin, which a plain user's PATH may lack.
+need = $(if $(shell PATH="$$PATH:/sbin:/usr/sbin" command -v $(1) 2>/dev/null),,$(error $(1) not found: install the Debian package $(2), or run 'make deps'))
+need_tools = $(foreach t,$(1),$(call need,$(firstword $(subst :, ,$(t))),$(lastword $(subst :, ,$(t)))))
+# The commands the sample sessions and the tests run, beside the lab's own.
+SESSION_TOOLS := bash:bash ipcs:util-linux ipcrm:util-linux perl:perl sysctl:procps awk:mawk
+TEST_TOOLS := $(SESSION_TOOLS) unshare:util-linux ipcmk:util-linux timeout:coreutils ldd:libc-bin
 need_check = $(call need,pkg-config,pkg-config)$(if $(shell pkg-config --exists check && echo y),,$(error the Check library was not found: install the Debian package check, or run 'make deps'))
 
 # --- common: the error helper and the seed's wrapper library ------------------
@@ -94,11 +100,16 @@ $(SUITES): %: %.c tests/harness.o tests/harness.h $(HEADERS) $(LIBS) .flags
 	$(call say,CC,$@) $(CC) $(BASE_CFLAGS) $(CFLAGS) $(CHECK_CFLAGS) $(LDFLAGS) \
 	    -o $(tmp) $< tests/harness.o $(LIBS) $(CHECK_LIBS) && mv -f $(tmp) $@
 
-# Every suite runs, even after one fails; then the claims ledger is checked
-# against the tests that ran. The exit status says whether all of it held.
+# Every suite runs, even after one fails, side by side (as many at a time as
+# there are CPUs, or CHECK_JOBS); each one's output is printed whole when it
+# ends. Then the claims ledger is checked against the tests that ran. The exit
+# status says whether all of it held.
+CHECK_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 check: all $(SUITES)
-	$(Q)status=0; \
-	for suite in $(SUITES); do ./$$suite || status=1; done; \
+	$(call need_tools,$(TEST_TOOLS))
+	$(Q)mkdir -p tests/logs; status=0; \
+	printf '%s\n' $(SUITES) | xargs -P $(CHECK_JOBS) -I{} sh -c \
+	    'out=$$(./{} 2>&1); rc=$$?; printf "%s\n" "$$out"; exit $$rc' || status=1; \
 	tests/check-claims || status=1; \
 	exit $$status
 
@@ -117,6 +128,7 @@ chain = $(if $(word 2,$(1)),$(eval $(word 2,$(1)): | $(word 1,$(1)))$(call chain
 $(call chain,$(SESSION_OUT))
 
 book/build/sessions/%.txt: chapters/%.session book/run-session $(PROGRAMS)
+	$(call need_tools,$(SESSION_TOOLS))
 	@mkdir -p $(@D)
 	$(call say,RUN,$<) book/run-session $< > $(tmp) && mv -f $(tmp) $@
 
@@ -142,7 +154,7 @@ book/build/index.html: $(wildcard book/*.adoc) $(wildcard chapters/*/*.c) \
 	    && rm -f $(tmp).log && mv -f $(tmp) $@ || { rm -f $(tmp) $(tmp).log; exit 1; }
 
 # --- setting up ---------------------------------------------------------------
-DEB_PACKAGES := gcc libc6-dev make pkg-config check asciidoctor ruby-rouge perl
+DEB_PACKAGES := gcc libc6-dev make pkg-config check asciidoctor ruby-rouge perl procps util-linux
 # For the benchmarks' plots and their comparison with independent tools:
 # installed where the distribution has them (Ubuntu has no linux-perf), and
 # run-bench says what it could not do without them.

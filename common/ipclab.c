@@ -25,6 +25,33 @@ static void flush_stdout(void)
     fflush(stdout);
 }
 
+static int in_child;                    /* set by fork_child() in the child */
+
+pid_t fork_child(void)
+{
+    pid_t pid;
+
+    fflush(stdout);                     /* or the child would print it again */
+    pid = fork();
+    if (pid == 0)
+        in_child = 1;
+    return pid;
+}
+
+void child_exit(int status)
+{
+    fflush(stdout);
+    _exit(status);
+}
+
+/* exit(), or in a child of fork_child(), child_exit(). */
+static noreturn void leave(int status)
+{
+    if (in_child)
+        child_exit(status);
+    exit(status);
+}
+
 static void report(const char *call, va_list ap, int errnum)
 {
     char what[256];
@@ -42,7 +69,7 @@ void die(const char *call, ...)
     va_start(ap, call);
     report(call, ap, errno);
     va_end(ap);
-    exit(EXIT_CALL_FAILED);
+    leave(EXIT_CALL_FAILED);
 }
 
 void warn_errno(const char *call, ...)
@@ -64,7 +91,7 @@ void fatal(const char *fmt, ...)
     va_start(ap, fmt);
     vwarnx(fmt, ap);
     va_end(ap);
-    exit(EXIT_CALL_FAILED);
+    leave(EXIT_CALL_FAILED);
 }
 
 void usage_error(const char *fmt, ...)
@@ -77,7 +104,7 @@ void usage_error(const char *fmt, ...)
     va_end(ap);
     flush_stdout();
     warnx("%s (see %s --help)", msg, program_invocation_short_name);
-    exit(EXIT_USAGE);
+    leave(EXIT_USAGE);
 }
 
 /* Run at exit, after the program's own clean-up (atexit runs handlers in

@@ -30,6 +30,13 @@ noreturn void fatal(const char *fmt, ...)
 noreturn void usage_error(const char *fmt, ...)
     __attribute__((format(printf, 1, 2)));
 
+/* fork(2) for a program that cleans up at exit (atexit): in the child, die(),
+ * fatal() and usage_error() end with _exit(), after flushing stdout, so that
+ * the parent's exit handlers (removing the objects it made) never run in a
+ * child. A child that is done calls child_exit(), for the same reason. */
+pid_t fork_child(void);
+noreturn void child_exit(int status);
+
 /* getopt_long() with -h/--help handled: HELP goes to stdout and the program
  * exits 0. An unknown option or a missing argument is a usage_error().
  * OPTSTRING lists the program's own short options, as for getopt(3).

@@ -5,6 +5,7 @@
 #define _XOPEN_SOURCE 700
 #include "sysvipc.h"
 #include "ipclab.h"
+#include "semun.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -12,12 +13,6 @@
 #include <sys/sem.h>
 #include <time.h>
 
-/* glibc does not define union semun: the caller must (semctl(2)). */
-union semun {
-    int val;
-    struct semid_ds *buf;
-    unsigned short *array;
-};
 
 enum { INIT_WAIT_MS = 5000 };   /* how long an opener waits for the creator */
 

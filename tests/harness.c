@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include "harness.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -20,9 +21,12 @@
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/msg.h>
+#include <sys/pidfd.h>
+#include <sys/prctl.h>
 #include <sys/sem.h>
 #include <sys/shm.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -35,13 +39,17 @@ static const char *const proc_file[3] = {
 };
 
 /* The run's own directory: key files, the registry of what the run made,
- * the list of skipped tests. Removed at the end of the run. The registry and
- * the skips are written through descriptors opened before the tests start,
- * which every child inherits: a child running as nobody can append, while
- * nobody else can write to the files (the sweep trusts what they say). */
+ * the list of skipped tests, and a copy of the programs (bin/) that any
+ * user can run, wherever the tree is. Removed at the end of the run. The
+ * registry and the skips are written through descriptors opened before the
+ * tests start, which every child inherits: a child running as nobody can
+ * append, while nobody else can write to the files (the sweep trusts what
+ * they say). */
 static char rundir[1024];
 static int registry_fd = -1, skips_fd = -1;
 static bool in_private_ipc;              /* nothing made here can outlive it */
+static const char *test_name = "(no test)";  /* the test running, for the registry */
+static char why_not[256];                /* why no private namespace here */
 
 const char *t_rundir(void)
 {
@@ -139,6 +147,15 @@ int t_proc_mode(enum t_kind kind, int id)
     return -1;
 }
 
+#undef _tcase_add_test
+void t_add_test(TCase *tc, const TTest *tt, int signal, int exit_value, int start, int end)
+{
+    const char *only = getenv("T_TEST");
+
+    if (only == NULL || *only == '\0' || strcmp(only, tt->name) == 0)
+        _tcase_add_test(tc, tt, signal, exit_value, start, end);
+}
+
 /* --- keys --------------------------------------------------------------------- */
 
 void t_new_file(char path[PATH_MAX])
@@ -170,7 +187,7 @@ key_t t_key(int id, char path[PATH_MAX])
         if (used)
             continue;
         if (!in_private_ipc)
-            append(registry_fd, "key %d\n", (int)key);
+            append(registry_fd, "key %d %s\n", (int)key, test_name);
         if (path != NULL)
             snprintf(path, PATH_MAX, "%s", file);
         return key;
@@ -185,7 +202,7 @@ void t_posix_name(char name[64])
 
     snprintf(name, 64, "/ipclab-%s-%ld-%d", program_invocation_short_name, (long)getpid(),
              ++counter);
-    append(registry_fd, "name %s\n", name);
+    append(registry_fd, "name %s %s\n", name, test_name);
 }
 
 const char *t_mqueue_mount(void)
@@ -203,35 +220,78 @@ const char *t_mqueue_mount(void)
     return dir[0] != '\0' ? dir : NULL;
 }
 
+static bool no(const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(why_not, sizeof why_not, fmt, ap);
+    va_end(ap);
+    return false;
+}
+
+/* In a new mount namespace: no mount made here may reach the machine's. All
+ * of them become private at once where / is a mount point; in a chroot it
+ * is not (and cannot be named), so each mount we can see becomes private,
+ * and DIR must lie on one of them: on the chroot's own root, a new mount
+ * would propagate to the machine. */
+static bool mounts_private_for(const char *dir)
+{
+    struct mntent *m;
+    FILE *f;
+    size_t longest = 0;
+
+    if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0)
+        return true;
+    if ((f = setmntent("/proc/self/mounts", "r")) == NULL)
+        return no("cannot read /proc/self/mounts: %s", strerror(errno));
+    while ((m = getmntent(f)) != NULL) {
+        size_t len = strlen(m->mnt_dir);
+
+        if (mount(NULL, m->mnt_dir, NULL, MS_PRIVATE, NULL) == -1)
+            continue;
+        if (strncmp(dir, m->mnt_dir, len) == 0 && (dir[len] == '/' || dir[len] == '\0' ||
+                                                   strcmp(m->mnt_dir, "/") == 0))
+            longest = len > longest ? len : longest;
+    }
+    endmntent(f);
+    return longest > 0 ? true
+        : no("cannot keep a mount on %s from the machine: / is not a mount point here (a chroot?)", dir);
+}
+
 const char *t_mqueue_dir(void)
 {
     static char dir[PATH_MAX];
 
     if (t_mqueue_mount() != NULL)
         return t_mqueue_mount();
-    if (!t_root() || unshare(CLONE_NEWNS) == -1)
+    if (unshare(CLONE_NEWNS) == -1) {
+        no("no mqueue filesystem mounted, and unshare(CLONE_NEWNS) to mount one: %s",
+           strerrorname_np(errno));
         return NULL;
-    /* private: the mount must not propagate back to the machine's namespace */
-    ck_assert_int_eq(mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL), 0);
+    }
     snprintf(dir, sizeof dir, "%s/mqueue-%ld", rundir, (long)getpid());
-    ck_assert_int_eq(mkdir(dir, 0755), 0);
-    if (mount("mqueue", dir, "mqueue", 0, NULL) == -1)
+    if (!mounts_private_for(dir))
         return NULL;
+    ck_assert_int_eq(mkdir(dir, 0755), 0);
+    if (mount("mqueue", dir, "mqueue", 0, NULL) == -1) {
+        no("mount mqueue: %s", strerrorname_np(errno));
+        return NULL;
+    }
     return dir;
+}
+
+const char *t_why_not(void)
+{
+    return why_not;
 }
 
 /* --- objects ------------------------------------------------------------------- */
 
-union semun {                           /* the caller defines it: see semctl(2) */
-    int val;
-    struct semid_ds *buf;
-    unsigned short *array;
-};
-
 void t_track(enum t_kind kind, int id)
 {
     if (!in_private_ipc)
-        append(registry_fd, "obj %d %d\n", (int)kind, id);
+        append(registry_fd, "obj %d %d %s\n", (int)kind, id, test_name);
 }
 
 int t_get(enum t_kind kind, key_t key, int flags)
@@ -317,73 +377,195 @@ int t_rm(enum t_kind kind, int id)
     return -1;
 }
 
-/* --- programs -------------------------------------------------------------------- */
+/* --- programs and children ----------------------------------------------------------- */
 
-static int wait_status(pid_t pid)
+int t_status(int wstatus)
 {
-    int status;
-
-    while (waitpid(pid, &status, 0) == -1)
-        if (errno != EINTR)
-            return -1;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    return WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 128 + WTERMSIG(wstatus);
 }
 
-void t_run(struct t_run *r, const char *input, const char *prog, ...)
+static double seconds_since(const struct timespec *t0)
 {
-    char path[PATH_MAX];
-    char *argv[64];
-    int in[2], out[2], err[2], argc = 0;
-    size_t nout = 0, nerr = 0, nin = 0, inlen = input ? strlen(input) : 0;
-    pid_t pid;
-    va_list ap;
+    struct timespec t1;
 
-    if (prog[0] == '/')                 /* a system program, e.g. /usr/bin/timeout */
-        snprintf(path, sizeof path, "%s", prog);
-    else
-        snprintf(path, sizeof path, "%s/%s", t_top(), prog);
-    argv[argc++] = strrchr(path, '/') + 1;
-    va_start(ap, prog);
-    while (argc < 63 && (argv[argc] = va_arg(ap, char *)) != NULL)
-        argc++;
-    va_end(ap);
-    argv[argc] = NULL;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+}
 
-    signal(SIGPIPE, SIG_IGN);           /* a program may not read all its input */
-    ck_assert(pipe(in) == 0 && pipe(out) == 0 && pipe(err) == 0);
-    pid = fork();
-    ck_assert(pid != -1);
-    if (pid == 0) {
-        dup2(in[0], 0);
-        dup2(out[1], 1);
-        dup2(err[1], 2);
+/* Milliseconds left before P's group is killed: its own SIGALRM, and then
+ * five seconds for its clean-up. */
+static int ms_left(const struct t_proc *p)
+{
+    double left = T_LIMIT + 5 - seconds_since(&p->started);
+
+    return left > 0 ? (int)(left * 1000) + 1 : 0;
+}
+
+/* The child's side: pipes on 0, 1 and 2, a group of its own, SIGTERM when
+ * the test process ends, SIGALRM at the time limit (it survives exec). */
+static void child_side(const int in[2], const int out[2], const int err[2], int flags)
+{
+    dup2(in[0], 0);
+    dup2(out[1], 1);
+    dup2(flags & T_ERR_TO_OUT ? out[1] : err[1], 2);
+    for (int i = 0; i < 2; i++) {       /* the test's own (Check's, the registry) stay */
+        close(in[i]);
+        close(out[i]);
+        close(err[i]);
+    }
+    signal(SIGPIPE, SIG_DFL);           /* as from a shell */
+    setpgid(0, 0);
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
+    alarm(T_LIMIT);
+}
+
+static void start(struct t_proc *p, int flags, const char *path, const char *const argv[],
+                  int (*fn)(void *), void *arg)
+{
+    int in[2], out[2], err[2];
+
+    signal(SIGPIPE, SIG_IGN);           /* a child may not read all we write */
+    ck_assert(pipe2(in, O_CLOEXEC) == 0 && pipe2(out, O_CLOEXEC) == 0 &&
+              pipe2(err, O_CLOEXEC) == 0);
+    fflush(NULL);
+    clock_gettime(CLOCK_MONOTONIC, &p->started);
+    p->pid = fork();
+    ck_assert(p->pid != -1);
+    if (p->pid == 0) {
+        child_side(in, out, err, flags);
+        if (fn != NULL) {
+            int status = fn(arg);
+
+            fflush(NULL);               /* _exit: not the test's exit handlers */
+            _exit(status);
+        }
         closefrom(3);
-        signal(SIGPIPE, SIG_DFL);       /* as from a shell */
-        /* A group of its own: when Check kills the test's process group (a
-         * timeout, Ctrl-C), the program is not killed halfway through, with
-         * an object made and not yet removed; it finishes and cleans up. */
-        setpgid(0, 0);
         if (chdir(rundir) == -1)        /* files a program makes land in the run dir */
             _exit(126);
-        alarm(60);                      /* survives exec: a hung program dies */
-        execv(path, argv);
+        execv(path, (char *const *)argv);
         dprintf(2, "exec %s: %s\n", path, strerror(errno));
         _exit(127);
     }
+    setpgid(p->pid, p->pid);            /* either one wins; both say the same */
+    p->pidfd = pidfd_open(p->pid, 0);
+    ck_assert_msg(p->pidfd != -1, "pidfd_open: %s", strerror(errno));
     close(in[0]);
     close(out[1]);
     close(err[1]);
-    if (inlen == 0)
-        close(in[1]);
+    p->in = in[1];
+    p->out = out[0];
+    if (flags & T_ERR_TO_OUT) {
+        close(err[0]);
+        p->err = -1;
+    } else {
+        p->err = err[0];
+    }
+    p->status = -1;
+}
 
-    /* Feed stdin and drain stdout and stderr together, so that no pipe fills. */
+void t_start(struct t_proc *p, int flags, const char *prog, const char *const argv[])
+{
+    char path[PATH_MAX];
+    const char *args[64];
+    int n = 0;
+
+    if (prog[0] == '/')
+        snprintf(path, sizeof path, "%s", prog);
+    else
+        snprintf(path, sizeof path, "%s/bin/%s", rundir, prog);
+    args[n++] = strrchr(path, '/') + 1;
+    while (argv != NULL && argv[n - 1] != NULL && n < 63) {
+        args[n] = argv[n - 1];
+        n++;
+    }
+    args[n] = NULL;
+    start(p, flags, path, args, NULL, NULL);
+}
+
+void t_fork(struct t_proc *p, int flags, int (*fn)(void *), void *arg)
+{
+    start(p, flags, NULL, NULL, fn, arg);
+}
+
+bool t_ended(struct t_proc *p)
+{
+    return poll(&(struct pollfd){ .fd = p->pidfd, .events = POLLIN }, 1, 0) == 1;
+}
+
+void t_kill(struct t_proc *p, int sig)
+{
+    kill(-p->pid, sig);
+}
+
+static void close_fd(int *fd)
+{
+    if (*fd != -1)
+        close(*fd);
+    *fd = -1;
+}
+
+int t_wait(struct t_proc *p)
+{
+    int wstatus;
+
+    close_fd(&p->in);
+    if (poll(&(struct pollfd){ .fd = p->pidfd, .events = POLLIN }, 1, ms_left(p)) == 0)
+        kill(-p->pid, SIGKILL);         /* over time, and deaf to SIGALRM */
+    while (waitpid(p->pid, &wstatus, 0) == -1)
+        ck_assert_int_eq(errno, EINTR);
+    kill(-p->pid, SIGKILL);             /* what it started and left behind */
+    close_fd(&p->out);
+    close_fd(&p->err);
+    close_fd(&p->pidfd);
+    p->status = t_status(wstatus);
+    return p->status;
+}
+
+bool t_read_until(int fd, char *text, size_t size, const char *want)
+{
+    size_t n = strlen(text);
+    struct timespec t0;
+
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    while (strstr(text, want) == NULL) {
+        int left = (int)((T_LIMIT - seconds_since(&t0)) * 1000);
+        ssize_t got;
+
+        if (n + 1 >= size || left <= 0 ||
+            poll(&(struct pollfd){ .fd = fd, .events = POLLIN }, 1, left) != 1)
+            return false;
+        if ((got = read(fd, text + n, size - 1 - n)) <= 0)
+            return false;
+        n += (size_t)got;
+        text[n] = '\0';
+    }
+    return true;
+}
+
+void t_run_argv(struct t_run *r, const char *input, const char *prog, const char *const argv[])
+{
+    size_t nout = 0, nerr = 0, nin = 0, inlen = input ? strlen(input) : 0;
+    struct t_proc p;
+
+    t_start(&p, 0, prog, argv);
+    if (inlen == 0)
+        close_fd(&p.in);
+
+    /* Feed stdin and drain stdout and stderr together, so that no pipe fills;
+     * past the time limit, t_wait kills the group and the pipes close. */
     struct pollfd fds[3] = {
-        { .fd = out[0], .events = POLLIN },
-        { .fd = err[0], .events = POLLIN },
-        { .fd = inlen ? in[1] : -1, .events = POLLOUT },
+        { .fd = p.out, .events = POLLIN },
+        { .fd = p.err, .events = POLLIN },
+        { .fd = p.in, .events = POLLOUT },
     };
     while (fds[0].fd != -1 || fds[1].fd != -1) {
-        if (poll(fds, 3, -1) == -1) {
+        int ready = poll(fds, 3, ms_left(&p));
+
+        if (ready == 0) {
+            kill(-p.pid, SIGKILL);
+            break;
+        }
+        if (ready == -1) {
             ck_assert_int_eq(errno, EINTR);
             continue;
         }
@@ -397,7 +579,6 @@ void t_run(struct t_run *r, const char *input, const char *prog, ...)
                 continue;
             ssize_t got = read(fds[i].fd, scratch, sizeof scratch);
             if (got <= 0) {
-                close(fds[i].fd);
                 fds[i].fd = -1;
                 continue;
             }
@@ -410,39 +591,45 @@ void t_run(struct t_run *r, const char *input, const char *prog, ...)
             if (put > 0)
                 nin += (size_t)put;
             if (put <= 0 || nin == inlen) {
-                close(fds[2].fd);
+                close_fd(&p.in);
                 fds[2].fd = -1;
             }
         }
     }
-    if (fds[2].fd != -1)
-        close(fds[2].fd);
     r->out[nout] = '\0';
     r->err[nerr] = '\0';
-    r->status = wait_status(pid);
+    r->status = t_wait(&p);
+}
+
+void t_run(struct t_run *r, const char *input, const char *prog, ...)
+{
+    const char *argv[64];
+    int argc = 0;
+    va_list ap;
+
+    va_start(ap, prog);
+    while (argc < 63 && (argv[argc] = va_arg(ap, const char *)) != NULL)
+        argc++;
+    va_end(ap);
+    argv[argc] = NULL;
+    t_run_argv(r, input, prog, argv);
+}
+
+static int call_void(void *fn)
+{
+    ((void (*)(void))fn)();
+    return 0;
 }
 
 void t_capture(struct t_captured *c, void (*fn)(void))
 {
-    int fds[2];
-    ssize_t n, got = 0;
-    pid_t pid;
+    struct t_proc p;
 
-    ck_assert_int_eq(pipe(fds), 0);
-    pid = fork();
-    ck_assert_int_ne(pid, -1);
-    if (pid == 0) {
-        dup2(fds[1], 1);
-        dup2(fds[1], 2);
-        fn();
-        exit(0);
-    }
-    close(fds[1]);
-    while ((n = read(fds[0], c->text + got, sizeof c->text - 1 - (size_t)got)) > 0)
-        got += n;
-    c->text[got] = '\0';
-    close(fds[0]);
-    c->status = wait_status(pid);
+    t_fork(&p, T_ERR_TO_OUT, call_void, (void *)fn);
+    close_fd(&p.in);
+    c->text[0] = '\0';
+    t_read_until(p.out, c->text, sizeof c->text, "\1");    /* to the end */
+    c->status = t_wait(&p);
 }
 
 int t_lines(const char *text)
@@ -452,6 +639,38 @@ int t_lines(const char *text)
     for (; *text; text++)
         n += *text == '\n';
     return n;
+}
+
+/* --- errno cases ------------------------------------------------------------------- */
+
+struct row_call {
+    const struct t_errno_row *row;
+    void *ctx;
+};
+
+/* The errno the call left, 0 if it succeeded (an exit code: all are < 126). */
+static int errno_of(void *arg)
+{
+    const struct row_call *c = arg;
+
+    errno = 0;
+    return c->row->call(c->ctx) == -1 ? errno : 0;
+}
+
+void t_errno_case(const struct t_errno_row *row, void *ctx)
+{
+    struct row_call c = { row, ctx };
+    int got = 0;
+
+    switch (row->who) {
+    case T_OWNER: got = errno_of(&c); break;
+    case T_PLAIN: got = t_unprivileged(errno_of, &c); break;
+    case T_STRANGER: got = t_as_stranger(errno_of, &c); break;
+    }
+    ck_assert_msg(got == row->err, "%s: %s, not %s", row->what,
+                  got == 0 ? "it succeeded" : got > 125 ? "the child could not run it"
+                                                        : strerrorname_np(got),
+                  strerrorname_np(row->err));
 }
 
 /* --- a namespace of our own ----------------------------------------------------- */
@@ -466,9 +685,20 @@ bool t_write_file(const char *path, const char *text)
     return fclose(f) == 0;
 }
 
-/* Root unshares at once; another user first makes a user namespace, which
- * owns the new IPC namespace: as root in it, it may set its limits; as
- * itself (AS_ME), what it runs there has no capabilities. */
+long t_read_long(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    long v = 0;
+
+    ck_assert_msg(f != NULL, "%s: %s", path, strerror(errno));
+    ck_assert_msg(fscanf(f, "%ld", &v) == 1, "%s: not a number", path);
+    fclose(f);
+    return v;
+}
+
+/* With CAP_SYS_ADMIN, unshare at once; without, first a user namespace,
+ * which owns the new IPC namespace: as root in it, the process may set its
+ * limits; as itself (AS_ME), what it runs there has no capabilities. */
 static bool enter_private_ipc(bool as_me)
 {
     const int flags = CLONE_NEWIPC | CLONE_NEWNS;
@@ -478,52 +708,63 @@ static bool enter_private_ipc(bool as_me)
     struct stat st;
 
     if (unshare(flags) == -1) {
+        int first = errno;
+
         if (unshare(CLONE_NEWUSER | flags) == -1)
-            return false;
+            return no("cannot make an IPC namespace: unshare: %s, and in a user namespace: %s "
+                      "(needs CAP_SYS_ADMIN, or user namespaces)",
+                      strerrorname_np(first), strerrorname_np(errno));
         snprintf(map, sizeof map, "%u %u 1\n", as_me ? (unsigned int)uid : 0, (unsigned int)uid);
         if (!t_write_file("/proc/self/uid_map", map))
-            return false;
+            return no("cannot write uid_map in a user namespace: %s", strerror(errno));
         t_write_file("/proc/self/setgroups", "deny\n");
         snprintf(map, sizeof map, "%u %u 1\n", as_me ? (unsigned int)gid : 0, (unsigned int)gid);
         if (!t_write_file("/proc/self/gid_map", map))
-            return false;
+            return no("cannot write gid_map in a user namespace: %s", strerror(errno));
     }
-    if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == -1 ||
-        mount("tmpfs", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777") == -1)
-        return false;
-    if (stat("/dev/mqueue", &st) == 0 && S_ISDIR(st.st_mode)) {
+    if (stat("/dev/mqueue", &st) == 0 && S_ISDIR(st.st_mode))
         snprintf(dir, sizeof dir, "/dev/mqueue");
-    } else {
+    else
         snprintf(dir, sizeof dir, "%s/mqueue-%ld", rundir, (long)getpid());
-        if (mkdir(dir, 0755) == -1)
-            return false;
-    }
-    return mount("mqueue", dir, "mqueue", 0, NULL) == 0;
+    if (!mounts_private_for("/dev/shm") || !mounts_private_for(dir))
+        return false;
+    if (mount("tmpfs", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777") == -1)
+        return no("cannot mount a tmpfs on /dev/shm: %s", strerrorname_np(errno));
+    if (strcmp(dir, "/dev/mqueue") != 0 && mkdir(dir, 0755) == -1)
+        return no("mkdir %s: %s", dir, strerror(errno));
+    if (mount("mqueue", dir, "mqueue", 0, NULL) == -1)
+        return no("cannot mount an mqueue filesystem: %s", strerrorname_np(errno));
+    return true;
 }
 
 static int run_private_ipc(int (*fn)(void *), void *arg, bool as_me)
 {
     int ready[2], status;
-    char byte;
-    bool ok;
+    ssize_t n;
     pid_t pid;
 
     ck_assert_int_eq(pipe(ready), 0);
+    fflush(NULL);
     ck_assert((pid = fork()) != -1);
     if (pid == 0) {
         close(ready[0]);
-        if (!enter_private_ipc(as_me))
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (!enter_private_ipc(as_me)) {
+            ck_assert_int_eq(write(ready[1], why_not, strlen(why_not)), (ssize_t)strlen(why_not));
             _exit(1);
+        }
         in_private_ipc = true;
-        ck_assert_int_eq(write(ready[1], "y", 1), 1);
         close(ready[1]);
         _exit(fn(arg));
     }
     close(ready[1]);
-    ok = read(ready[0], &byte, 1) == 1;
+    /* Its first words, if any, say why it could not have the namespace. */
+    n = read(ready[0], why_not, sizeof why_not - 1);
+    why_not[n > 0 ? n : 0] = '\0';
     close(ready[0]);
-    status = wait_status(pid);
-    return ok ? status : -1;
+    while (waitpid(pid, &status, 0) == -1)
+        ck_assert_int_eq(errno, EINTR);
+    return n <= 0 ? t_status(status) : -1;
 }
 
 int t_private_ipc(int (*fn)(void *), void *arg)
@@ -587,7 +828,7 @@ bool t_blocked_in(pid_t pid, long nr)
     return false;
 }
 
-/* --- users ------------------------------------------------------------------------- */
+/* --- command lines ------------------------------------------------------------------ */
 
 void t_refuse(const char *chapter, const struct t_bad_line *b)
 {
@@ -640,6 +881,8 @@ void t_play_sessions(const char *chapter, const struct t_session *expect, size_t
     globfree(&sessions);
 }
 
+/* --- what this process may do ------------------------------------------------------- */
+
 bool t_capable(int cap)
 {
     FILE *f = fopen("/proc/self/status", "r");
@@ -654,132 +897,234 @@ bool t_capable(int cap)
     return eff >> cap & 1;
 }
 
-bool t_root(void)
+static bool become_nobody(void)
 {
-    return geteuid() == 0;
+    return setgroups(0, NULL) == 0 && setgid(NOBODY) == 0 && setuid(NOBODY) == 0;
 }
 
-uid_t t_plain_uid(void)
+static int probe_nobody(void *arg)
 {
-    return t_root() ? NOBODY : getuid();
+    (void)arg;
+    return become_nobody() && getuid() == NOBODY ? 0 : 1;
 }
 
-gid_t t_plain_gid(void)
+bool t_can_be_stranger(void)
 {
-    return t_root() ? NOBODY : getgid();
+    static int answer = -1;             /* the probe runs once a process */
+
+    if (answer == -1) {
+        pid_t pid;
+        int status;
+
+        fflush(NULL);
+        ck_assert((pid = fork()) != -1);
+        if (pid == 0)
+            _exit(probe_nobody(NULL));
+        ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+        answer = geteuid() != NOBODY && t_status(status) == 0;
+    }
+    return answer;
+}
+
+/* Drop every capability, effective and permitted: always allowed. */
+static bool drop_capabilities(void)
+{
+    struct __user_cap_header_struct head = { .version = _LINUX_CAPABILITY_VERSION_3 };
+    struct __user_cap_data_struct data[2] = { { 0 } };
+
+    return syscall(SYS_capset, &head, data) == 0;
+}
+
+static int in_child(int (*fn)(void *), void *arg, bool (*become)(void))
+{
+    pid_t pid;
+    int status;
+
+    fflush(NULL);
+    ck_assert((pid = fork()) != -1);
+    if (pid == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (!become())
+            _exit(125);
+        _exit(fn(arg));
+    }
+    while (waitpid(pid, &status, 0) == -1)
+        ck_assert_int_eq(errno, EINTR);
+    return t_status(status);
 }
 
 int t_unprivileged(int (*fn)(void *), void *arg)
 {
-    pid_t pid = fork();
+    return in_child(fn, arg, t_can_be_stranger() ? become_nobody : drop_capabilities);
+}
 
-    ck_assert(pid != -1);
-    if (pid == 0) {
-        if (t_root() && (setgroups(0, NULL) == -1 || setgid(NOBODY) == -1 ||
-                         setuid(NOBODY) == -1))
-            _exit(125);
-        _exit(fn(arg));
-    }
-    return wait_status(pid);
+int t_as_stranger(int (*fn)(void *), void *arg)
+{
+    ck_assert_msg(t_can_be_stranger(), "t_as_stranger without T_NEED_STRANGER()");
+    return in_child(fn, arg, become_nobody);
+}
+
+uid_t t_plain_uid(void)
+{
+    return t_can_be_stranger() ? NOBODY : geteuid();
+}
+
+gid_t t_plain_gid(void)
+{
+    return t_can_be_stranger() ? NOBODY : getegid();
 }
 
 /* --- skipping ------------------------------------------------------------------------ */
 
-void t_skip(const char *func, const char *reason)
+void t_skip(const char *reason)
 {
-    size_t len = strlen(func);
-
-    if (len > 3 && strcmp(func + len - 3, "_fn") == 0)   /* START_TEST's name_fn */
-        len -= 3;
-    append(skips_fd, "SKIP %.*s: %s\n", (int)len, func, reason);
+    append(skips_fd, "SKIP %s: %s\n", test_name, reason);
 }
 
 /* --- the run ------------------------------------------------------------------------- */
 
-struct sweep {
-    enum t_kind kind;
-    int n, ids[256];
-    key_t keys[256];
+/* Call FN for each line of the registry, split into its kind ("key", "obj",
+ * "name"), its words and the test that wrote it. */
+struct entry {
+    char what[8], name[64], test[128];
+    int kind, id;
 };
 
-/* Did the run make this object, or give out its key? */
-static bool registered(enum t_kind kind, key_t key, int id)
+static void each_entry(void (*fn)(const struct entry *, void *), void *ctx)
 {
-    char path[PATH_MAX], line[128];
-    bool found = false;
+    char path[PATH_MAX], line[512];
     FILE *f;
 
     rundir_path(path, "registry");
     if ((f = fopen(path, "r")) == NULL)
-        return false;
-    while (!found && fgets(line, sizeof line, f) != NULL) {
-        int k, rid, rkey;
+        return;
+    while (fgets(line, sizeof line, f) != NULL) {
+        struct entry e = { .kind = -1 };
 
-        if (sscanf(line, "key %d", &rkey) == 1)
-            found = key != IPC_PRIVATE && key == (key_t)rkey;
-        else if (sscanf(line, "obj %d %d", &k, &rid) == 2)
-            found = k == (int)kind && rid == id;
+        if (sscanf(line, "key %d %127s", &e.id, e.test) == 2 ||
+            sscanf(line, "obj %d %d %127s", &e.kind, &e.id, e.test) == 3 ||
+            sscanf(line, "name %63s %127s", e.name, e.test) == 2) {
+            snprintf(e.what, sizeof e.what, "%.7s", line);
+            *strchr(e.what, ' ') = '\0';
+            fn(&e, ctx);
+        }
     }
     fclose(f);
-    return found;
 }
 
-/* Collect the objects the run made that are still there; they are removed
- * after the listing is read, not while it is being read. */
-static int collect(key_t key, int id, void *ctx)
+/* The objects still there that the registry names, of one test (or of all
+ * when TEST is NULL), each removed after the listing is read. */
+struct sweep {
+    const char *test;           /* NULL: all */
+    bool quiet;                 /* a failed test's: its failure says enough */
+    int found;
+    struct { enum t_kind kind; int id; key_t key; char test[128]; } objs[256];
+    int n;
+};
+
+static enum t_kind sweeping_kind;
+static const struct entry *matching;
+
+static int match_object(key_t key, int id, void *ctx)
 {
     struct sweep *s = ctx;
+    const struct entry *e = matching;
+    bool mine = strcmp(e->what, "key") == 0 ? key != IPC_PRIVATE && key == (key_t)e->id
+                                           : e->kind == (int)sweeping_kind && e->id == id;
 
-    if (s->n < 256 && registered(s->kind, key, id)) {
-        s->keys[s->n] = key;
-        s->ids[s->n++] = id;
+    for (int i = 0; mine && i < s->n; i++)
+        mine = !(s->objs[i].kind == sweeping_kind && s->objs[i].id == id);
+    if (mine && s->n < 256) {
+        s->objs[s->n].kind = sweeping_kind;
+        s->objs[s->n].id = id;
+        s->objs[s->n].key = key;
+        snprintf(s->objs[s->n].test, sizeof s->objs[0].test, "%s", e->test);
+        s->n++;
     }
     return 0;
 }
 
-static int sweep(enum t_kind kind)
+static void sweep_entry(const struct entry *e, void *ctx)
 {
-    struct sweep s = { .kind = kind };
-
-    each_object(kind, collect, &s);
-    for (int i = 0; i < s.n; i++)
-        printf("LEAK: %s id %d (key 0x%08x) was left behind by the tests; %s\n",
-               t_kind_name[kind], s.ids[i], (unsigned int)s.keys[i],
-               t_rm(kind, s.ids[i]) == 0 ? "removed it" : strerror(errno));
-    return s.n;
-}
-
-/* The POSIX names the run gave out that still name something. */
-static int sweep_names(void)
-{
+    struct sweep *s = ctx;
     static const struct {
         const char *what;
         int (*unlink)(const char *);
-    } kinds[] = {
+    } names[] = {
         { "shared memory object", shm_unlink },
         { "semaphore", sem_unlink },
         { "message queue", mq_unlink },
     };
-    char path[PATH_MAX], line[128], name[64];
-    int leaks = 0;
-    FILE *f;
 
-    rundir_path(path, "registry");
-    if ((f = fopen(path, "r")) == NULL)
-        return 0;
-    while (fgets(line, sizeof line, f) != NULL) {
-        if (sscanf(line, "name %63s", name) != 1)
-            continue;
-        for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
-            if (kinds[k].unlink(name) == 0) {
-                printf("LEAK: %s %s was left behind by the tests; removed it\n",
-                       kinds[k].what, name);
-                leaks++;
-            }
+    if (s->test != NULL && strcmp(s->test, e->test) != 0)
+        return;
+    if (strcmp(e->what, "name") == 0) {
+        for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
+            if (names[k].unlink(e->name) != 0)
+                continue;
+            s->found++;
+            if (!s->quiet)
+                printf("LEAK: %s %s was left behind by test %s; removed it\n",
+                       names[k].what, e->name, e->test);
         }
+        return;
     }
-    fclose(f);
-    return leaks;
+    matching = e;
+    for (sweeping_kind = T_SHM; sweeping_kind <= T_MSG; sweeping_kind++)
+        if (strcmp(e->what, "key") == 0 || e->kind == (int)sweeping_kind)
+            each_object(sweeping_kind, match_object, s);
+}
+
+static int sweep(const char *test, bool quiet)
+{
+    struct sweep *s = calloc(1, sizeof *s);
+    int found;
+
+    if (s == NULL) {                    /* no ck_assert: t_main calls this too */
+        perror("sweep: calloc");
+        return 1;
+    }
+    s->test = test;
+    s->quiet = quiet;
+    each_entry(sweep_entry, s);
+    for (int i = 0; i < s->n; i++) {
+        int rc = t_rm(s->objs[i].kind, s->objs[i].id);
+
+        if (!quiet)
+            printf("LEAK: %s id %d (key 0x%08x) was left behind by test %s; %s\n",
+                   t_kind_name[s->objs[i].kind], s->objs[i].id, (unsigned int)s->objs[i].key,
+                   s->objs[i].test, rc == 0 ? "removed it" : strerror(errno));
+    }
+    found = s->found + s->n;
+    free(s);
+    return found;
+}
+
+void t_test(const char *name, void (*body)(int), int i)
+{
+    int status;
+    pid_t pid;
+
+    test_name = name;
+    fflush(NULL);
+    pid = fork();
+    ck_assert(pid != -1);
+    if (pid == 0) {
+        body(i);
+        _exit(0);                       /* Check's checked teardown runs in the parent */
+    }
+    while (waitpid(pid, &status, 0) == -1)
+        ck_assert_int_eq(errno, EINTR);
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+        return;
+    /* The body failed (Check has its message) or crashed: what it made goes
+     * now, and this process ends the same way for Check to report. */
+    sweep(name, true);
+    if (WIFSIGNALED(status)) {
+        signal(WTERMSIG(status), SIG_DFL);
+        raise(WTERMSIG(status));
+    }
+    _exit(WIFEXITED(status) ? WEXITSTATUS(status) : 1);
 }
 
 static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
@@ -849,6 +1194,61 @@ static void report_skips(void)
     }
 }
 
+/* A copy of FROM (a program) at TO, mode 0755. */
+static bool copy_program(const char *from, const char *to)
+{
+    char buf[65536];
+    ssize_t n;
+    int in = open(from, O_RDONLY), out = open(to, O_WRONLY | O_CREAT | O_EXCL, 0755);
+    bool ok = in != -1 && out != -1;
+
+    while (ok && (n = read(in, buf, sizeof buf)) > 0)
+        ok = write(out, buf, (size_t)n) == n;
+    if (in != -1)
+        close(in);
+    if (out != -1)
+        ok = fchmod(out, 0755) == 0 && close(out) == 0 && ok;
+    return ok;
+}
+
+/* bin/ in the run's directory: a copy of every program of chapters/ and of
+ * book/, at the same paths, so that a test running one as nobody reaches it
+ * even when the tree is in a 0700 folder (as root's home is). */
+static bool copy_programs(void)
+{
+    static const char *const patterns[] = { "chapters/*/*", "book/*" };
+    char pattern[PATH_MAX], to[PATH_MAX];
+    glob_t found;
+
+    for (size_t g = 0; g < 2; g++) {
+        snprintf(pattern, sizeof pattern, "%s/%s", t_top(), patterns[g]);
+        if (glob(pattern, 0, NULL, &found) != 0)
+            continue;
+        for (size_t i = 0; i < found.gl_pathc; i++) {
+            const char *from = found.gl_pathv[i], *rel = from + strlen(t_top()) + 1;
+            struct stat st;
+
+            if (stat(from, &st) == -1 || !S_ISREG(st.st_mode) || !(st.st_mode & S_IXUSR))
+                continue;
+            snprintf(to, sizeof to, "%s/bin/%s", rundir, rel);
+            for (char *slash = strchr(to + strlen(rundir) + 1, '/'); slash;
+                 slash = strchr(slash + 1, '/')) {
+                *slash = '\0';
+                mkdir(to, 0755);
+                *slash = '/';
+            }
+            if (!copy_program(from, to)) {
+                fprintf(stderr, "%s: copy %s: %s\n", program_invocation_short_name, from,
+                        strerror(errno));
+                globfree(&found);
+                return false;
+            }
+        }
+        globfree(&found);
+    }
+    return true;
+}
+
 static bool make_rundir(void)
 {
     const char *tmp = getenv("TMPDIR");
@@ -872,16 +1272,19 @@ static bool make_rundir(void)
     }
     snprintf(path, sizeof path, "%s/tests/logs", t_top());
     mkdir(path, 0755);
-    return true;
+    return copy_programs();
 }
 
 int t_main(Suite *(*make_suite)(void))
 {
     char log[PATH_MAX];
-    int status, leaks = 0;
+    int status = -1, leaks = 0;
 
-    if (!make_rundir())
+    if (!make_rundir()) {
+        if (rundir[0] != '\0')
+            nftw(rundir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
         return 1;
+    }
     logs_path(log, "log", true);
 
     /* The tests run in a child; this process outlives them to sweep up. */
@@ -898,15 +1301,16 @@ int t_main(Suite *(*make_suite)(void))
     }
     signal(SIGINT, forward);
     signal(SIGTERM, forward);
-    status = runner == -1 ? -1 : wait_status(runner);
+    if (runner != -1)
+        while (waitpid(runner, &status, 0) == -1 && errno == EINTR)
+            ;
+    status = runner == -1 ? -1 : t_status(status);
     if (status > 1)
         printf("%s: the run was interrupted (status %d); removing what it left\n",
                program_invocation_short_name, status);
     publish("log");
     report_skips();
-    for (int k = T_SHM; k <= T_MSG; k++)
-        leaks += sweep(k);
-    leaks += sweep_names();
+    leaks = sweep(NULL, false);
     nftw(rundir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
     fflush(stdout);
     return status == 0 && leaks == 0 ? 0 : 1;

@@ -1,31 +1,57 @@
 /* harness.h: what every Check suite of the lab shares.
  *
  *  - t_main(): runs a suite in a child process and, after it, the leak guard:
- *    every System V object the run made (t_get, t_track) or
- *    that has one of its keys (t_key) is removed, and a leftover fails the run,
- *    even when a test crashed or the run was interrupted.
+ *    every System V object the run made (t_get, t_track) or that has one of
+ *    its keys (t_key) is removed, and a leftover fails the run, even when a
+ *    test crashed or the run was interrupted. The guard's line names the test
+ *    that made the object.
+ *  - every test runs in a process of its own (START_TEST below); when it
+ *    fails, what it made is removed at once.
  *  - keys unique to the run: ftok on a fresh file in the run's own directory;
  *    POSIX names unique to the run, swept the same way (t_posix_name).
  *  - one interface to the three kinds of object, for tests that hold for all.
- *  - t_run(): run a program of the lab, capture stdout, stderr and status.
+ *  - one way to start a program or a child beside the test (t_start, t_fork,
+ *    t_run): pipes, a process group of its own, a time limit that ends the
+ *    whole group, death with the test.
+ *  - one shape for errno cases: a table of t_errno_row, one call per row,
+ *    each made by the owner, a plain process or a stranger (t_errno_case).
+ *  - what a test may do is decided by capabilities and probes, never by uid:
+ *    t_capable(), t_can_be_stranger(), T_NEED_CAP(), T_NEED_STRANGER().
  *  - t_play_sessions(): play a chapter's sample sessions as the book does.
- *  - t_unprivileged(): code in a child without the capabilities that
- *    bypass IPC permissions (root switches to nobody); tests that need a
- *    second user check t_root() and skip otherwise.
  *  - T_SKIP(reason): a test that cannot run here says so, and the run lists it.
  */
 #ifndef HARNESS_H
 #define HARNESS_H
 
 #include <check.h>
+#include "semun.h"
 #include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>              /* NEED */
 #include <stddef.h>
 #include <sys/ipc.h>
 #include <sys/types.h>
+#include <linux/capability.h>   /* CAP_IPC_OWNER, ... for t_capable */
 
 int t_main(Suite *(*make_suite)(void));   /* the suite is made in the child */
+
+/* Every test body runs in a child of the process Check forks for it: when
+ * the body fails or crashes, that process removes what the test made (the
+ * objects and names recorded under its name) before Check reports it. */
+void t_test(const char *name, void (*body)(int), int i);
+#undef START_TEST
+#define START_TEST(name) \
+    static void name##_body(int _i); \
+    static void name##_fn(int _i) { t_test(#name, name##_body, _i); } \
+    static const TTest name##_ttest = { #name, name##_fn, __FILE__, __LINE__ }; \
+    static const TTest *name = &name##_ttest; \
+    static void name##_body(int _i CK_ATTRIBUTE_UNUSED)
+
+/* Every way of adding a test goes through _tcase_add_test: with T_TEST=NAME
+ * in the environment, only the test NAME is added (CK_RUN_CASE=NAME, Check's
+ * own, runs one test case). */
+void t_add_test(TCase *tc, const TTest *tt, int signal, int exit_value, int start, int end);
+#define _tcase_add_test t_add_test
 
 /* --- keys ---------------------------------------------------------------- */
 /* A new empty file in the run's directory, its path written to PATH. */
@@ -34,7 +60,8 @@ void t_new_file(char path[PATH_MAX]);
  * any object and recorded for the leak guard. */
 key_t t_key(int id, char path[PATH_MAX]);
 const char *t_rundir(void);
-/* The top of the source tree, where the programs are. */
+/* The top of the source tree: sessions, ledgers, sources. (Programs run from
+ * a copy that every user can reach: see t_start.) */
 const char *t_top(void);
 
 /* A POSIX IPC name unique to the run, "/ipclab-SUITE-PID-N", written to NAME
@@ -46,14 +73,16 @@ void t_posix_name(char name[64]);
 /* Where POSIX message queues are listed: the mount point of an mqueue
  * filesystem (usually /dev/mqueue), the last one mounted; NULL if none. */
 const char *t_mqueue_mount(void);
-/* The same, but where none is mounted and we are root, the test process
- * mounts one in the run's directory, in a mount namespace of its own (it and
- * its children see it; nobody else does). NULL if neither: the caller skips. */
+/* The same, but where none is mounted, the test process mounts one in a
+ * mount namespace of its own (it and its children see it; nobody else does),
+ * where it may. NULL if neither: the caller skips with t_why_not(). */
 const char *t_mqueue_dir(void);
 
 /* --- the three kinds of object --------------------------------------------- */
 enum t_kind { T_SHM, T_SEM, T_MSG };
 extern const char *const t_kind_name[3];   /* "shm", "sem", "msg" */
+
+/* union semun: common/semun.h */
 
 /* shmget (4096 bytes), semget (1 semaphore) or msgget; the id is recorded. */
 int t_get(enum t_kind kind, key_t key, int flags);
@@ -70,20 +99,52 @@ bool t_exists(enum t_kind kind, int id);
  * -1 if there is no such object. */
 int t_proc_mode(enum t_kind kind, int id);
 
-/* --- programs --------------------------------------------------------------- */
+/* --- programs and children ---------------------------------------------------- */
+/* A program or a function running beside the test. It has a process group of
+ * its own (Check's timeout or Ctrl-C does not cut it short halfway, with an
+ * object made and not yet removed), gets SIGTERM when the test process ends
+ * (every program of the lab cleans up on it), SIGALRM after T_LIMIT seconds,
+ * and its whole group SIGKILL a few seconds later if it is still there. */
+enum { T_LIMIT = 60 };
+struct t_proc {
+    pid_t pid;                  /* and its process group */
+    int in, out, err;           /* our ends of its stdin, stdout, stderr; -1: closed */
+    int status;                 /* after t_wait: exit code, or 128 + signal */
+    int pidfd;                  /* readable when it has ended */
+    struct timespec started;
+};
+/* Flags: stderr into the stdout pipe, in the order written. */
+enum { T_ERR_TO_OUT = 1 };
+/* Start PROG (a path from the top of the tree, "chapters/msg/msg_server",
+ * run from the run's copy; or an absolute path, "/usr/bin/ipcs") with ARGV
+ * (NULL-terminated, without argv[0]), in the run's directory. */
+void t_start(struct t_proc *p, int flags, const char *prog, const char *const argv[]);
+/* Run FN(ARG) in a child the same way; its return value is its exit code. */
+void t_fork(struct t_proc *p, int flags, int (*fn)(void *), void *arg);
+/* Close its stdin, wait for it (up to its time limit, then its group is
+ * killed), close our ends, kill what is left of its group; its status. */
+int t_wait(struct t_proc *p);
+/* Has it ended? (It is not reaped: t_wait still must be called.) */
+bool t_ended(struct t_proc *p);
+/* Send SIG to its whole group. */
+void t_kill(struct t_proc *p, int sig);
+/* Read from FD (its out or err) until the text read so far, TEXT (SIZE
+ * bytes with the NUL), holds WANT; false at end of file or after T_LIMIT s. */
+bool t_read_until(int fd, char *text, size_t size, const char *want);
+/* A wait status as an exit code, or 128 + the signal that ended it. */
+int t_status(int wstatus);
+
+/* Start PROG as t_start does, with INPUT (may be NULL) on its stdin, and wait
+ * for it: its status, all of stdout and stderr. The test process ignores
+ * SIGPIPE from then on (a program may not read all its input). */
 struct t_run {
     int status;             /* exit code, or 128 + signal number */
     char out[16384];        /* stdout, NUL-terminated (cut if longer) */
     char err[4096];         /* stderr, likewise */
 };
-/* Run PROG (a path from the top of the tree, e.g. "chapters/ftok/ftok_key",
- * or an absolute path)
- * with the NULL-terminated arguments, INPUT (may be NULL) on its stdin.
- * A program still running after 60 seconds is killed (SIGALRM). It runs in a
- * process group of its own, so that Ctrl-C or a Check timeout does not kill
- * it halfway. The test process ignores SIGPIPE from then on. */
 void t_run(struct t_run *r, const char *input, const char *prog, ...)
     __attribute__((sentinel));
+void t_run_argv(struct t_run *r, const char *input, const char *prog, const char *const argv[]);
 /* Run FN in a child whose stdout and stderr go into one pipe, for code that
  * exits or writes errors (die, the wrappers): what it wrote, in order, and
  * its exit status (FN returning is exit 0). */
@@ -109,6 +170,27 @@ void t_refuse(const char *chapter, const struct t_bad_line *b);
  * successful run. The id is recorded for the leak guard as a KIND object. */
 int t_created(const struct t_run *r, enum t_kind kind);
 
+/* --- errno cases ------------------------------------------------------------- */
+/* Who makes a row's call. */
+enum t_who {
+    T_OWNER,        /* the test process, which made the fixture */
+    T_PLAIN,        /* a process without capabilities (t_unprivileged), on
+                     * objects it makes itself in the call */
+    T_STRANGER,     /* a second user, on the test's objects (t_as_stranger) */
+};
+struct t_errno_row {
+    const char *what;           /* "shmat of a removed id" */
+    int (*call)(void *ctx);     /* -1 with errno set when it fails */
+    int err;                    /* the errno it must fail with */
+    enum t_who who;
+};
+/* Make ROW's call with CTX (the suite's fixture) as the row's WHO, and fail
+ * the test unless it failed with the row's errno. A table is two loop tests:
+ * the rows of T_OWNER and T_PLAIN, and those of T_STRANGER, which begin with
+ * T_NEED_STRANGER(). */
+void t_errno_case(const struct t_errno_row *row, void *ctx);
+#define T_ROWS(table) (int)(sizeof(table) / sizeof((table)[0]))
+
 /* --- sessions ----------------------------------------------------------------- */
 /* What a sample session of the book must show: three strings of its output. */
 struct t_session {
@@ -124,26 +206,28 @@ void t_play_sessions(const char *chapter, const struct t_session *expect, size_t
 /* Run FN(ARG) in a child with an IPC namespace of its own (no System V object,
  * message queue or kernel.shm/msg/sem setting shared with anyone), an empty
  * /dev/shm of its own and an mqueue filesystem of its own (t_mqueue_dir finds
- * it). Root enters it at once; another user inside a new user namespace in
- * which it is root. What FN makes there goes when the child ends, so none of
- * it is recorded for the leak guard. Returns FN's return value (0 when all
- * held, else the number of the step that failed), 128 + signal, or -1 if no
- * such namespace can be made here: the caller skips with T_NO_NAMESPACE. */
+ * it). With CAP_SYS_ADMIN it enters it at once; without, inside a new user
+ * namespace in which it is root. What FN makes there goes when the child
+ * ends, so none of it is recorded for the leak guard. Returns FN's return
+ * value (0 when all held, 1 when a NEED failed), 128 + signal, or -1 if no
+ * such namespace can be made here: the caller skips with t_why_not(). */
 int t_private_ipc(int (*fn)(void *), void *arg);
-/* The same, but a plain user keeps its own uid inside, so that a program FN
- * runs is a plain user without capabilities (for root, as t_private_ipc). */
+/* The same, but a process without CAP_SYS_ADMIN keeps its own uid inside, so
+ * that a program FN runs has no capabilities (with it, as t_private_ipc). */
 int t_private_ipc_as_me(int (*fn)(void *), void *arg);
-#define T_NO_NAMESPACE "cannot make an IPC namespace: not root, and user namespaces are off"
+/* Why the last t_private_ipc or t_mqueue_dir could not be had here. */
+const char *t_why_not(void);
 /* In a test: FN(ARG) in t_private_ipc; skip where no namespace can be made,
- * fail unless FN returned 0 (else the number of its failed step). */
+ * fail unless FN returned 0 (a NEED that failed has said where on stderr). */
 #define T_IN_PRIVATE_IPC(fn, arg) do { \
-        int step_ = t_private_ipc((fn), (arg)); \
-        if (step_ == -1) \
-            T_SKIP(T_NO_NAMESPACE); \
-        ck_assert_msg(step_ == 0, "%s: step %d failed (stderr may say more)", #fn, step_); \
+        int status_ = t_private_ipc((fn), (arg)); \
+        if (status_ == -1) \
+            T_SKIP(t_why_not()); \
+        ck_assert_msg(status_ == 0, "%s: status %d (its failed step is on stderr)", #fn, status_); \
     } while (0)
-/* In a function FN for t_private_ipc and the like (run in a child): a step
- * that fails says which on stderr (file:line: failed: COND), and FN returns 1. */
+/* In a function run in a child (t_private_ipc, t_unprivileged, t_fork): a
+ * step that fails says which on stderr (file:line: failed: COND), and the
+ * function returns 1. */
 #define NEED(cond) do { \
         if (!(cond)) { \
             fprintf(stderr, "%s:%d: failed: %s\n", __FILE__, __LINE__, #cond); \
@@ -152,6 +236,8 @@ int t_private_ipc_as_me(int (*fn)(void *), void *arg);
     } while (0)
 /* Write TEXT to PATH (a setting: /proc/sys/kernel/msgmnb); false on failure. */
 bool t_write_file(const char *path, const char *text);
+/* A number read from PATH (/proc/sys/kernel/msgmnb); the test fails if none. */
+long t_read_long(const char *path);
 
 /* --- processes ------------------------------------------------------------- */
 /* Is PID asleep (state S) inside system call NR (SYS_msgsnd, ...)? Waits up to
@@ -164,21 +250,34 @@ char t_state(pid_t pid);
  * FD is closed. */
 void t_read_all(int fd, char *text, size_t size);
 
-/* --- users ------------------------------------------------------------------ */
-bool t_root(void);
-/* Does this process have capability CAP (CAP_SYS_RESOURCE, from
- * <linux/capability.h>)? Root in a container may lack some. */
+/* --- what this process may do ------------------------------------------------ */
+/* Does this process have capability CAP (CAP_IPC_OWNER, ...) in effect? Root
+ * in a container may lack some; a plain user may have some. */
 bool t_capable(int cap);
-/* The uid and gid t_unprivileged() runs as: nobody (65534) when we are root,
- * ourselves otherwise. */
+#define T_NEED_CAP(cap, why) do { \
+        if (!t_capable(cap)) \
+            T_SKIP("needs " #cap " " why); \
+    } while (0)
+/* Can a child of this process become a second user, nobody (65534)? A probe:
+ * a child tries it once per run. */
+bool t_can_be_stranger(void);
+#define T_NO_STRANGER "needs CAP_SETUID and CAP_SETGID (to act as a second user, nobody)"
+#define T_NEED_STRANGER() do { \
+        if (!t_can_be_stranger()) \
+            T_SKIP(T_NO_STRANGER); \
+    } while (0)
+/* Run FN(ARG) in a child without capabilities: as nobody where this process
+ * can become it, else as itself with its capabilities dropped. Returns FN's
+ * return value, or 128 + signal. */
+int t_unprivileged(int (*fn)(void *), void *arg);
+/* Run FN(ARG) in a child as nobody; only after T_NEED_STRANGER(). */
+int t_as_stranger(int (*fn)(void *), void *arg);
+/* The uid and gid t_unprivileged() runs as. */
 uid_t t_plain_uid(void);
 gid_t t_plain_gid(void);
-/* Run FN(ARG) in a child without CAP_IPC_OWNER; returns its exit status
- * (FN's return value), or 128 + signal. */
-int t_unprivileged(int (*fn)(void *), void *arg);
 
 /* --- skipping ----------------------------------------------------------------- */
-void t_skip(const char *func, const char *reason);
-#define T_SKIP(reason) do { t_skip(__func__, (reason)); return; } while (0)
+void t_skip(const char *reason);
+#define T_SKIP(reason) do { t_skip(reason); return; } while (0)
 
 #endif

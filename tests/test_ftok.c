@@ -595,8 +595,7 @@ START_TEST(other_user_without_permission_each_kind)
 {
     struct access_case c = { .kind = _i, .key = t_key(1, NULL) };
 
-    if (!t_root())
-        T_SKIP("needs root, to act as a second user (nobody)");
+    T_NEED_STRANGER();
     c.id = t_get(_i, c.key, IPC_CREAT | IPC_EXCL | 0600);
     ck_assert_int_ne(c.id, -1);
     ck_assert_int_eq(t_unprivileged(other_user_refused_steps, &c), 0);
@@ -611,8 +610,7 @@ START_TEST(group_bits_for_group_members_each_kind)
 {
     struct access_case c = { .kind = _i, .key = t_key(1, NULL) };
 
-    if (!t_root())
-        T_SKIP("needs root, to act as a member of another group (nobody)");
+    T_NEED_STRANGER();
     c.id = t_get(_i, c.key, IPC_CREAT | IPC_EXCL | 0640);
     ck_assert_int_ne(c.id, -1);
     /* nobody's group: nobody reads as a member */
@@ -645,8 +643,7 @@ START_TEST(owner_who_is_not_creator_may_ipc_set_each_kind)
     struct access_case c = { .kind = _i };
     struct ipc_perm perm;
 
-    if (!t_root())
-        T_SKIP("needs root, to give the object to a second user (nobody)");
+    T_NEED_STRANGER();
     c.id = t_get(_i, IPC_PRIVATE, IPC_CREAT | 0600);
     ck_assert_int_ne(c.id, -1);
     ck_assert_int_eq(t_set(_i, c.id, t_plain_uid(), t_plain_gid(), T_KEEP), 0);
@@ -683,7 +680,7 @@ START_TEST(owner_with_mode_0_denied_each_kind)
     struct access_case c = { .kind = _i, .key = t_key(1, NULL) };
 
     ck_assert_int_eq(t_unprivileged(mode_zero_steps, &c), 0);
-    if (t_root()) {                     /* CAP_IPC_OWNER passes every mode check */
+    if (t_capable(CAP_IPC_OWNER)) {     /* it passes every mode check */
         struct ipc_perm perm;
         int id = t_get(_i, c.key, IPC_CREAT | IPC_EXCL | 0);
 

@@ -18,12 +18,6 @@
 
 enum { SEMVMX = 32767 };
 
-union semun {                           /* glibc leaves it to the caller */
-    int val;
-    struct semid_ds *buf;
-    unsigned short *array;
-};
-
 /* --- helpers ------------------------------------------------------------------ */
 
 /* A private set of N semaphores with the given values, tracked by the guard. */
@@ -844,8 +838,7 @@ START_TEST(stranger_errors)
 {
     struct stranger_case c = { .call = stranger_rows[_i].call, .err = stranger_rows[_i].err };
 
-    if (!t_root())
-        T_SKIP("needs root, to act as a second user (nobody)");
+    T_NEED_STRANGER();
     c.key = t_key(1, NULL);
     c.id = semget(c.key, 1, IPC_CREAT | IPC_EXCL | 0600);
     ck_assert_int_ne(c.id, -1);
@@ -883,6 +876,7 @@ static void bg_start(struct bg *b, const char *prog, ...)
     argv[argc] = NULL;
     ck_assert_int_eq(pipe(fds), 0);
     b->n = 0;
+    b->out[0] = '\0';
     b->pid = fork();
     ck_assert_int_ne(b->pid, -1);
     if (b->pid == 0) {
@@ -1075,8 +1069,8 @@ START_TEST(sem_op_eidrm_and_ctrl_c)
     until_waiting(id, 0, GETNCNT, 1);
     ck_assert_int_eq(kill(-b.pid, SIGINT), 0);  /* the whole group, as Ctrl-C */
     ck_assert_int_eq(bg_finish(&b), 1);
-    ck_assert_ptr_nonnull(strstr(b.out, "sem_op: semop: EINTR: interrupted by signal 2 while "
-                                        "waiting; nothing was done\n"));
+    ck_assert_msg(strstr(b.out, "sem_op: semop: EINTR: interrupted by signal 2 while "
+                                        "waiting; nothing was done\n"), "%s", b.out);
     ck_assert_int_eq(semctl(id, 0, GETNCNT), 0);
 
     bg_start(&b, "sem_op", sid, "0-1", NULL);

@@ -700,8 +700,7 @@ START_TEST(mode_zero_attached_by_root)
     int id;
     char *p;
 
-    if (!t_root())
-        T_SKIP("needs root, for CAP_IPC_OWNER");
+    T_NEED_CAP(CAP_IPC_OWNER, "(to attach past a mode of 0)");
     id = t_get(T_SHM, IPC_PRIVATE, IPC_CREAT);
     ck_assert_int_ne(id, -1);
     ck_assert_int_eq(stat_of(id).shm_perm.mode & 0777, 0);
@@ -864,8 +863,7 @@ END_TEST
 
 START_TEST(errno_cases_as_another_user)
 {
-    if (!t_root())
-        T_SKIP("needs root, to act as a second user (nobody)");
+    T_NEED_STRANGER();
     check_row(nth_row(true, _i));
 }
 END_TEST

@@ -330,8 +330,6 @@ static void tear_down(void)
 {
     sigset_t set, old;
 
-    if (getpid() != owner)
-        return;
     block_ending(&set);
     sigprocmask(SIG_BLOCK, &set, &old);
     if (!closed) {
@@ -538,7 +536,7 @@ int bench_main(int argc, char *argv[], const struct transport *t)
     t->open(largest, o.measures);
     print_header();                             /* flushed, so not the child's too */
 
-    child = fork();
+    child = fork_child();                       /* the parent's alone: tear_down */
     if (child == -1)
         die("fork");
     if (child == 0) {

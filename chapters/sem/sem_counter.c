@@ -41,7 +41,6 @@ static const char help[] =
 
 static volatile sig_atomic_t stop;
 static int semid = -1;
-static pid_t parent;
 
 static void on_signal(int sig)
 {
@@ -51,7 +50,7 @@ static void on_signal(int sig)
 
 static void remove_lock(void)
 {
-    if (getpid() == parent && semid != -1)
+    if (semid != -1)                    /* the parent's alone: see fork_child */
         sysv_semrm(semid);
 }
 
@@ -90,7 +89,6 @@ int main(int argc, char *argv[])
     nprocs = parse_long("nprocs", argv[optind], 1, 64);
     niters = parse_long("niters", argv[optind + 1], 1, 10000000);
 
-    parent = getpid();
     sigaction(SIGINT, &sa, NULL);       /* the children inherit these */
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGHUP, &sa, NULL);
@@ -120,7 +118,7 @@ int main(int argc, char *argv[])
     if (pipe(go) == -1)
         die("pipe");
     for (n = 0; n < nprocs; n++) {
-        pid_t pid = fork();
+        pid_t pid = fork_child();
 
         if (pid == -1) {
             warn_errno("fork");
@@ -132,8 +130,8 @@ int main(int argc, char *argv[])
 
             close(go[1]);
             if (read(go[0], &byte, 1) == -1 && errno != EINTR)
-                _exit(1);
-            _exit(stop ? 0 : increment(counter, niters, lock));
+                child_exit(1);
+            child_exit(stop ? 0 : increment(counter, niters, lock));
         }
     }
     close(go[1]);

@@ -27,6 +27,7 @@
  */
 #define _XOPEN_SOURCE 700
 #include "ipclab.h"
+#include "semun.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -44,20 +45,13 @@ static const char help[] =
     "set, in the order that makes both hold the lock; with -f, with the fix\n"
     "(IPC_EXCL, initialise with semop, wait for sem_otime). Default key -k .:1.\n";
 
-union semun {                   /* glibc leaves it to the caller: semctl(2) */
-    int val;
-    struct semid_ds *buf;
-    unsigned short *array;
-};
-
 static int semid = -1, a_to_b[2], b_to_a[2];
-static pid_t a_pid;
 
 static void on_signal(int sig) { (void)sig; }      /* to interrupt read() */
 
 static void remove_set(void)
 {
-    if (getpid() == a_pid && semid != -1 && semctl(semid, 0, IPC_RMID) == -1)
+    if (semid != -1 && semctl(semid, 0, IPC_RMID) == -1)   /* A's alone: fork_child */
         warn_errno("semctl IPC_RMID %d", semid);
 }
 
@@ -181,14 +175,13 @@ int main(int argc, char *argv[])
     if (semget(key, 0, 0) != -1 || errno != ENOENT)
         fatal("key 0x%08x has a semaphore set already: choose another with -k or -K",
               (unsigned int)key);
-    a_pid = getpid();
     atexit(remove_set);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGHUP, &sa, NULL);
     if (pipe(a_to_b) == -1 || pipe(b_to_a) == -1)
         die("pipe");
-    if ((b = fork()) == -1)
+    if ((b = fork_child()) == -1)
         die("fork");
 
     if (b == 0) {                       /* B */
@@ -203,10 +196,10 @@ int main(int argc, char *argv[])
         }
         if (take(IPC_NOWAIT)) {
             say("B: semop -1: B holds the lock, value %d\n", semctl(semid, 0, GETVAL));
-            _exit(0);                   /* A reports, and cleans up */
+            child_exit(0);              /* A reports, and cleans up */
         }
         say("B: semop -1 IPC_NOWAIT -> EAGAIN: the lock is taken, B waits its turn\n");
-        _exit(10);
+        child_exit(10);
     }
 
     /* A */

@@ -16,6 +16,7 @@
  */
 #define _XOPEN_SOURCE 700
 #include "ipclab.h"
+#include "semun.h"
 
 #include <limits.h>
 #include <stdlib.h>
@@ -26,13 +27,6 @@ static const char help[] =
     "usage: sem_setall SEMID VALUE...\n"
     "Set the values of the set's semaphores 0, 1, ... with semctl SETALL:\n"
     "one VALUE per semaphore (0 to 32767; larger ones get ERANGE).\n";
-
-/* glibc does not define union semun: semctl(2) asks the caller to. */
-union semun {
-    int val;                    /* SETVAL */
-    struct semid_ds *buf;       /* IPC_STAT, IPC_SET */
-    unsigned short *array;      /* GETALL, SETALL */
-};
 
 int main(int argc, char *argv[])
 {

@@ -21,6 +21,7 @@
  */
 #define _XOPEN_SOURCE 700
 #include "ipclab.h"
+#include "semun.h"
 
 #include <limits.h>
 #include <stdio.h>
@@ -34,16 +35,6 @@ static const char help[] =
     "Print the set's semid_ds (IPC_STAT) and, for each semaphore, its value,\n"
     "the pid of the last process that operated on it, and how many processes\n"
     "wait for it to increase (semncnt) or to become 0 (semzcnt).\n";
-
-// tag::semun[]
-/* glibc does not define union semun (it defines _SEM_SEMUN_UNDEFINED to say
- * so): semctl(2) asks the caller to. It is semctl's fourth argument. */
-union semun {
-    int val;                    /* SETVAL */
-    struct semid_ds *buf;       /* IPC_STAT, IPC_SET */
-    unsigned short *array;      /* GETALL, SETALL */
-};
-// end::semun[]
 
 static void print_time(const char *label, time_t t)
 {

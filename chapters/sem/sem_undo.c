@@ -92,7 +92,7 @@ int main(int argc, char *argv[])
     fflush(stdout);
 
     // tag::holder[]
-    holder = fork();
+    holder = fork_child();
     if (holder == -1)
         die("fork");
     if (holder == 0) {
@@ -101,11 +101,11 @@ int main(int argc, char *argv[])
 
         prctl(PR_SET_PDEATHSIG, SIGKILL);   /* never outlive the demo */
         if (semop(semid, &take, 1) == -1 || write(ready[1], "x", 1) != 1)
-            _exit(1);
+            child_exit(1);
         if (read(go[0], &byte, 1) != 1 || killed)   /* told to go, or killed */
             for (;;)
                 pause();
-        _exit(0);                           // <2>
+        child_exit(0);                      // <2>
     }
     // end::holder[]
     close(ready[1]);                    /* a holder that failed: EOF */
