@@ -95,10 +95,15 @@ tests/harness.o: tests/harness.c tests/harness.h $(HEADERS) .flags
 	$(call say,CC,$@) $(CC) $(BASE_CFLAGS) $(CFLAGS) $(CHECK_CFLAGS) -c -o $(tmp) $< \
 	    && mv -f $(tmp) $@
 
+# A suite is tests/test_TOPIC.c, and the sections it is split into, if any:
+# tests/TOPIC/*.c (with the suite's own header there), linked into one binary.
+sections = $(wildcard $(patsubst tests/test_%,tests/%,$(1))/*.[ch])
+$(foreach s,$(SUITES),$(eval $(s): $(call sections,$(s))))
 $(SUITES): %: %.c tests/harness.o tests/harness.h $(HEADERS) $(LIBS) .flags
 	$(need_check)
-	$(call say,CC,$@) $(CC) $(BASE_CFLAGS) $(CFLAGS) $(CHECK_CFLAGS) $(LDFLAGS) \
-	    -o $(tmp) $< tests/harness.o $(LIBS) $(CHECK_LIBS) && mv -f $(tmp) $@
+	$(call say,CC,$@) $(CC) $(BASE_CFLAGS) $(CFLAGS) $(CHECK_CFLAGS) -Itests $(LDFLAGS) \
+	    -o $(tmp) $< $(filter %.c,$(call sections,$@)) tests/harness.o $(LIBS) $(CHECK_LIBS) \
+	    && mv -f $(tmp) $@
 
 # Every suite runs, even after one fails, side by side (as many at a time as
 # there are CPUs, or CHECK_JOBS); each one's output is printed whole when it
@@ -132,7 +137,7 @@ book/build/sessions/%.txt: chapters/%.session book/run-session $(PROGRAMS)
 	@mkdir -p $(@D)
 	$(call say,RUN,$<) book/run-session $< > $(tmp) && mv -f $(tmp) $@
 
-book/build/claims.adoc: $(CLAIMS) $(wildcard tests/test_*.c) $(wildcard book/*.adoc) book/claims-to-adoc
+book/build/claims.adoc: $(CLAIMS) $(wildcard tests/*.c tests/*/*.c) $(wildcard book/*.adoc) book/claims-to-adoc
 	@mkdir -p $(@D)
 	$(call say,GEN,$@) book/claims-to-adoc $(CLAIMS) > $(tmp) && mv -f $(tmp) $@
 
