@@ -196,13 +196,14 @@ void t_errno_case(const struct t_errno_row *row, void *ctx);
 struct t_session {
     const char *name;       /* "get.session" */
     const char *must[3];
-    bool own_test;          /* played by a test of its own (t_play_session), which
-                             * checks more of it: t_play_sessions leaves it */
 };
 /* Play each .session file of chapters/CHAPTER with book/run-session, as `make book`
- * does: each must succeed and show its three strings, and each must have a
- * row in EXPECT (N rows), so that a new session cannot go untested. */
-void t_play_sessions(const char *chapter, const struct t_session *expect, size_t n);
+ * does: each must succeed and show its three strings. Each must have a row
+ * in EXPECT (N rows), or be named in OWN (NULL-terminated, or NULL): played
+ * by a test of its own with t_play_session, which checks more of it. So a
+ * new session cannot go untested, and none is played twice. */
+void t_play_sessions(const char *chapter, const struct t_session *expect, size_t n,
+                     const char *const own[]);
 /* Play the one session S of chapters/CHAPTER the same way; its output in R. */
 void t_play_session(const char *chapter, const struct t_session *s, struct t_run *r);
 

@@ -853,7 +853,7 @@ START_TEST(sessions_play)
                              "measures round trips (-l) only" } },
     };
 
-    t_play_sessions("bench", expect, sizeof expect / sizeof expect[0]);
+    t_play_sessions("bench", expect, sizeof expect / sizeof expect[0], NULL);
 }
 END_TEST
 

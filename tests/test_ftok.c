@@ -876,7 +876,7 @@ START_TEST(sessions_play)
         { "ipcs.session", { "Shared memory id: ", "mode=0600", " not found" } },
     };
 
-    t_play_sessions("ftok", expect, sizeof expect / sizeof expect[0]);
+    t_play_sessions("ftok", expect, sizeof expect / sizeof expect[0], NULL);
 }
 END_TEST
 

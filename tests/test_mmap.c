@@ -1203,7 +1203,7 @@ START_TEST(sessions_play)
         { "faults.session", { "killed by SIGBUS", "killed by SIGSEGV", "byte 100 reads 0" } },
     };
 
-    t_play_sessions("mmap", expect, sizeof expect / sizeof expect[0]);
+    t_play_sessions("mmap", expect, sizeof expect / sizeof expect[0], NULL);
 }
 END_TEST
 

@@ -1197,7 +1197,7 @@ START_TEST(sessions_play)
         { "ipcs.session", { "used-bytes   messages", "qbytes=", " not found" } },
     };
 
-    t_play_sessions("msg", expect, sizeof expect / sizeof expect[0]);
+    t_play_sessions("msg", expect, sizeof expect / sizeof expect[0], NULL);
 }
 END_TEST
 

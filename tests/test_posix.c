@@ -2012,7 +2012,7 @@ START_TEST(sessions_play)
         { "names.session", { "is not /NAME", "sem.", "ls: cannot access" } },
     };
 
-    t_play_sessions("posix", expect, sizeof expect / sizeof expect[0]);
+    t_play_sessions("posix", expect, sizeof expect / sizeof expect[0], NULL);
 }
 END_TEST
 

@@ -1338,7 +1338,7 @@ START_TEST(sessions_play)
         { "ipcs.session", { "------ Semaphore Arrays --------", "nsems", "Semaphore Array semid=" } },
     };
 
-    t_play_sessions("sem", expect, sizeof expect / sizeof expect[0]);
+    t_play_sessions("sem", expect, sizeof expect / sizeof expect[0], NULL);
 }
 END_TEST
 

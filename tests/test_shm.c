@@ -1518,7 +1518,7 @@ START_TEST(sessions_play)
                               "reads \"written through the first\"" } },
     };
 
-    t_play_sessions("shm", expect, sizeof expect / sizeof expect[0]);
+    t_play_sessions("shm", expect, sizeof expect / sizeof expect[0], NULL);
 }
 END_TEST
 

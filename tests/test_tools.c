@@ -1227,7 +1227,7 @@ START_TEST(sessions_play)
                               "qbytes=1000" } },
     };
 
-    t_play_sessions("tools", expect, sizeof expect / sizeof expect[0]);
+    t_play_sessions("tools", expect, sizeof expect / sizeof expect[0], NULL);
 }
 END_TEST
 
