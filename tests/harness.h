@@ -204,7 +204,8 @@ struct t_session {
  * new session cannot go untested, and none is played twice. */
 void t_play_sessions(const char *chapter, const struct t_session *expect, size_t n,
                      const char *const own[]);
-/* Play the one session S of chapters/CHAPTER the same way; its output in R. */
+/* Play the one session S of chapters/CHAPTER the same way; its output in R.
+ * A session whose "#requires" this machine lacks is a SKIP (R's status 77). */
 void t_play_session(const char *chapter, const struct t_session *s, struct t_run *r);
 
 /* --- a namespace of our own -------------------------------------------------- */
