@@ -175,7 +175,7 @@ static const struct t_errno_row stranger_rows[] = {
     { "msgctl IPC_RMID, another user, mode 0666", stranger_remove, EPERM, T_STRANGER },
 };
 
-START_TEST(errno_cases)
+START_TEST(msg_errno_cases)
 {
     struct queues q;
 
@@ -185,7 +185,7 @@ START_TEST(errno_cases)
 }
 END_TEST
 
-START_TEST(errno_cases_as_stranger)
+START_TEST(msg_errno_cases_as_stranger)
 {
     struct queues q;
 
@@ -200,8 +200,8 @@ void add_errno_tests(Suite *s)
 {
     TCase *errors = tcase_create("errors");
 
-    tcase_add_loop_test(errors, errno_cases, 0, T_ROWS(rows));
-    tcase_add_loop_test(errors, errno_cases_as_stranger, 0, T_ROWS(stranger_rows));
+    tcase_add_loop_test(errors, msg_errno_cases, 0, T_ROWS(rows));
+    tcase_add_loop_test(errors, msg_errno_cases_as_stranger, 0, T_ROWS(stranger_rows));
     tcase_set_timeout(errors, 30);              /* children, on a loaded machine */
     suite_add_tcase(s, errors);
 }
