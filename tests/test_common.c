@@ -7,15 +7,13 @@
 
 #include <errno.h>
 #include <glob.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/msg.h>
 #include <sys/sem.h>
 #include <sys/shm.h>
-#include <sys/wait.h>
-#include <time.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 /* --- the error helper ------------------------------------------------------ */
@@ -37,7 +35,8 @@ static void call_warn_errno(void)
 {
     errno = EACCES;
     warn_errno("shmat");
-    exit(errno == EACCES ? 0 : 3);              /* errno is kept */
+    if (errno != EACCES)                        /* errno is kept */
+        printf("warn_errno changed errno to %s\n", strerrorname_np(errno));
 }
 
 static void call_fatal(void)
@@ -237,23 +236,22 @@ START_TEST(sysv_shmget_with_fixed_key)
 }
 END_TEST
 
-static void call_failing_shm_wrappers(void)
+/* The failing calls of one kind's wrappers, in a child (t_capture): each
+ * NEED says on stderr which call did not fail as it should. */
+static int shm_wrapper_calls(void)
 {
     char missing[PATH_MAX + 16];
     key_t key = t_key(1, NULL);
     int id = t_get(T_SHM, key, IPC_CREAT | 0600);   /* 4096 bytes */
 
     snprintf(missing, sizeof missing, "%s/no-such-file", t_rundir());
-    if (sysv_shmget(missing, 0, 4096, 0600) != -1 || errno != ENOENT)
-        exit(3);
+    NEED(sysv_shmget(missing, 0, 4096, 0600) == -1 && errno == ENOENT);
     /* the segment the key has is smaller than asked for: refused, not handed back */
-    if (id == -1 || sysv_shmget(NULL, key, 8192, 0600) != -1 || errno != EINVAL)
-        exit(5);
-    if (t_rm(T_SHM, id) == -1)
-        exit(6);
-    if (sysv_shmrm(-1) != -1 || errno != EINVAL)
-        exit(4);
-    exit(0);
+    NEED(id != -1);
+    NEED(sysv_shmget(NULL, key, 8192, 0600) == -1 && errno == EINVAL);
+    NEED(t_rm(T_SHM, id) == 0);
+    NEED(sysv_shmrm(-1) == -1 && errno == EINVAL);
+    return 0;
 }
 
 /* A new set starts with every value set and sem_otime stamped; a second call
@@ -285,107 +283,131 @@ START_TEST(sysv_semget_creates_initialised_then_opens)
 }
 END_TEST
 
+/* Wait for the child P, which must succeed: what it wrote on stderr (a
+ * NEED that failed) is in the failure message. */
+static void child_succeeds(struct t_proc *p, const char *what)
+{
+    char err[512];
+    int status;
+
+    t_read_all(p->err, err, sizeof err);
+    p->err = -1;                        /* t_read_all closed it */
+    status = t_wait(p);
+    ck_assert_msg(status == 0, "%s: status %d: %s", what, status, err);
+}
+
 /* The race sysv_semget closes: a set made by semget alone has sem_otime 0,
- * and an opener waits until its creator's first semop. */
+ * and an opener waits until its creator's first semop. The test is the
+ * creator: it makes that semop once it has seen the opener asleep. */
+static int opener(void *key)
+{
+    int id = sysv_semget(NULL, *(key_t *)key, 1, 1, 0600);
+
+    NEED(id != -1);
+    NEED(semctl(id, 0, GETVAL) == 1);           /* it saw the value set */
+    return 0;
+}
+
 START_TEST(sysv_semget_opener_waits_for_the_creator)
 {
     key_t key = t_key(1, NULL);
     int id = t_get(T_SEM, key, IPC_CREAT | 0600);   /* created, not initialised */
     struct sembuf one = { .sem_num = 0, .sem_op = 1 };
-    pid_t creator;
+    struct t_proc p;
 
     ck_assert_int_ne(id, -1);
-    creator = fork();
-    ck_assert_int_ne(creator, -1);
-    if (creator == 0) {                 /* finishes initialising 200 ms later */
-        nanosleep(&(struct timespec){ .tv_nsec = 200000000 }, NULL);
-        _exit(semop(id, &one, 1) == 0 ? 0 : 1);
-    }
-    ck_assert_int_eq(sysv_semget(NULL, key, 1, 1, 0600), id);
-    ck_assert_int_eq(semctl(id, 0, GETVAL), 1);      /* it saw the value set */
-    ck_assert_int_eq(waitpid(creator, NULL, 0), creator);
+    t_fork(&p, 0, opener, &key);
+    ck_assert_msg(t_blocked_in(p.pid, SYS_clock_nanosleep),
+                  "the opener is not waiting in sysv_semget (state %c)", t_state(p.pid));
+    ck_assert_int_eq(semop(id, &one, 1), 0);
+    child_succeeds(&p, "the opener");
     ck_assert_int_eq(t_rm(T_SEM, id), 0);
 }
 END_TEST
 
 /* SEM_UNDO in the wrappers: a holder that exits without V gives the lock back. */
+static int holder(void *id)
+{
+    NEED(sysv_sem_reserve(*(int *)id, 0) == 0);
+    NEED(semctl(*(int *)id, 0, GETVAL) == 0);
+    return 0;                                   /* and exits, holding it */
+}
+
 START_TEST(sysv_sem_lock_given_back_when_holder_exits)
 {
-    int id = sysv_semget(NULL, IPC_PRIVATE, 1, 1, 0600), status;
-    pid_t holder;
+    int id = sysv_semget(NULL, IPC_PRIVATE, 1, 1, 0600);
+    struct t_proc p;
 
     ck_assert_int_ne(id, -1);
     t_track(T_SEM, id);
-    holder = fork();
-    ck_assert_int_ne(holder, -1);
-    if (holder == 0)
-        _exit(sysv_sem_reserve(id, 0) == 0 && semctl(id, 0, GETVAL) == 0 ? 0 : 1);
-    ck_assert_int_eq(waitpid(holder, &status, 0), holder);
-    ck_assert_int_eq(status, 0);
+    t_fork(&p, 0, holder, &id);
+    child_succeeds(&p, "the holder");
     ck_assert_int_eq(semctl(id, 0, GETVAL), 1);
     ck_assert_int_eq(sysv_semrm(id), 0);
 }
 END_TEST
 
-static void call_failing_sem_wrappers(void)
+static int sem_wrapper_calls(void)
 {
     char missing[PATH_MAX + 16];
 
     snprintf(missing, sizeof missing, "%s/no-such-file", t_rundir());
-    if (sysv_semget(missing, 0, 1, 1, 0600) != -1 || errno != ENOENT)
-        exit(3);
-    if (sysv_sem_reserve(-1, 0) != -1 || errno != EINVAL)
-        exit(4);
-    if (sysv_sem_release(-1, 0) != -1 || errno != EINVAL)
-        exit(5);
-    if (sysv_semrm(-1) != -1 || errno != EINVAL)
-        exit(6);
-    exit(0);
+    NEED(sysv_semget(missing, 0, 1, 1, 0600) == -1 && errno == ENOENT);
+    NEED(sysv_sem_reserve(-1, 0) == -1 && errno == EINVAL);
+    NEED(sysv_sem_release(-1, 0) == -1 && errno == EINVAL);
+    NEED(sysv_semrm(-1) == -1 && errno == EINVAL);
+    return 0;
 }
 
-static void call_failing_msg_wrappers(void)
+static int msg_wrapper_calls(void)
 {
     char missing[PATH_MAX + 16], data[8];
     int id = t_get(T_MSG, IPC_PRIVATE, IPC_CREAT | 0600);
     struct msqid_ds ds;
 
     snprintf(missing, sizeof missing, "%s/no-such-file", t_rundir());
-    if (sysv_msgget(missing, 0, 0600) != -1 || errno != ENOENT)
-        exit(3);
-    if (sysv_msgsnd(-1, 1, "x", 1, 0) != -1 || errno != EINVAL)
-        exit(4);
-    if (sysv_msgrcv(-1, NULL, data, sizeof data, 0, 0) != -1 || errno != EINVAL)
-        exit(5);
+    NEED(sysv_msgget(missing, 0, 0600) == -1 && errno == ENOENT);
+    NEED(sysv_msgsnd(-1, 1, "x", 1, 0) == -1 && errno == EINVAL);
+    NEED(sysv_msgrcv(-1, NULL, data, sizeof data, 0, 0) == -1 && errno == EINVAL);
     /* what the caller expects is not reported: ENOMSG, EAGAIN under IPC_NOWAIT */
-    if (id == -1 || sysv_msgrcv(id, NULL, data, sizeof data, 0, IPC_NOWAIT) != -1 ||
-        errno != ENOMSG)
-        exit(6);
-    if (msgctl(id, IPC_STAT, &ds) == -1 || (ds.msg_qbytes = 1, msgctl(id, IPC_SET, &ds)) == -1 ||
-        sysv_msgsnd(id, 1, "x", 1, 0) == -1 ||
-        sysv_msgsnd(id, 1, "y", 1, IPC_NOWAIT) != -1 || errno != EAGAIN)
-        exit(7);
-    if (sysv_msgrm(id) == -1 || sysv_msgrm(-1) != -1 || errno != EINVAL)
-        exit(8);
-    exit(0);
+    NEED(id != -1);
+    NEED(sysv_msgrcv(id, NULL, data, sizeof data, 0, IPC_NOWAIT) == -1 && errno == ENOMSG);
+    NEED(msgctl(id, IPC_STAT, &ds) == 0);
+    ds.msg_qbytes = 1;                          /* one byte: the second message must wait */
+    NEED(msgctl(id, IPC_SET, &ds) == 0);
+    NEED(sysv_msgsnd(id, 1, "x", 1, 0) == 0);
+    NEED(sysv_msgsnd(id, 1, "y", 1, IPC_NOWAIT) == -1 && errno == EAGAIN);
+    NEED(sysv_msgrm(id) == 0);
+    NEED(sysv_msgrm(-1) == -1 && errno == EINVAL);
+    return 0;
+}
+
+/* t_capture runs a void function: this one runs the calls in WRAPPER_CALLS
+ * and exits with their answer. */
+static int (*wrapper_calls)(void);
+
+static void run_wrapper_calls(void)
+{
+    exit(wrapper_calls());
 }
 
 /* Each wrapper that fails says so on one line, in the lab's format, and
  * returns -1 with errno set; what a caller expects (ENOMSG and EAGAIN under
  * IPC_NOWAIT, EINTR) it leaves to the caller. %s is the run directory. */
 static const struct {
-    void (*calls)(void);
+    int (*calls)(void);
     const char *says;
 } wrapper_failures[] = {
-    { call_failing_shm_wrappers,
+    { shm_wrapper_calls,
       "test_common: ftok %s/no-such-file: ENOENT: No such file or directory\n"
       "test_common: shmget: EINVAL: Invalid argument\n"
       "test_common: shmctl IPC_RMID -1: EINVAL: Invalid argument\n" },
-    { call_failing_sem_wrappers,
+    { sem_wrapper_calls,
       "test_common: ftok %s/no-such-file: ENOENT: No such file or directory\n"
       "test_common: semop P -1[0]: EINVAL: Invalid argument\n"
       "test_common: semop V -1[0]: EINVAL: Invalid argument\n"
       "test_common: semctl IPC_RMID -1: EINVAL: Invalid argument\n" },
-    { call_failing_msg_wrappers,
+    { msg_wrapper_calls,
       "test_common: ftok %s/no-such-file: ENOENT: No such file or directory\n"
       "test_common: msgsnd -1: EINVAL: Invalid argument\n"
       "test_common: msgrcv -1: EINVAL: Invalid argument\n"
@@ -397,10 +419,11 @@ START_TEST(sysv_wrappers_report_failures)
     struct t_captured c;
     char expect[PATH_MAX + 512];
 
-    t_capture(&c, wrapper_failures[_i].calls);
-    ck_assert_int_eq(c.status, 0);      /* every call failed as the child expected */
+    wrapper_calls = wrapper_failures[_i].calls;
+    t_capture(&c, run_wrapper_calls);
     snprintf(expect, sizeof expect, wrapper_failures[_i].says, t_rundir());
-    ck_assert_str_eq(c.text, expect);
+    ck_assert_str_eq(c.text, expect);   /* a call that did not fail as it should is named */
+    ck_assert_int_eq(c.status, 0);
 }
 END_TEST
 
@@ -433,21 +456,21 @@ static void find_programs(void)
     programs.gl_pathc = kept;
 }
 
-/* The program t_capture runs with its stdout into a pipe whose reader has
- * gone, as after `| head -1`, and SIGPIPE as a shell leaves it. */
+/* The program, run in t_capture's child (SIGPIPE as a shell leaves it) with
+ * its stdout into a pipe whose reader has gone, as after `| head -1`. */
 static char closed_pipe_prog[PATH_MAX];
 
 static void help_into_closed_pipe(void)
 {
     int fds[2];
 
-    if (pipe(fds) == -1)
-        exit(99);
-    close(fds[0]);
-    dup2(fds[1], STDOUT_FILENO);
-    signal(SIGPIPE, SIG_DFL);
-    execl(closed_pipe_prog, closed_pipe_prog, "--help", (char *)NULL);
-    exit(98);
+    if (pipe(fds) == 0) {
+        close(fds[0]);
+        dup2(fds[1], STDOUT_FILENO);
+        execl(closed_pipe_prog, closed_pipe_prog, "--help", (char *)NULL);
+    }
+    fprintf(stderr, "%s: %s\n", closed_pipe_prog, strerror(errno));
+    exit(127);
 }
 
 /* Every program of every chapter: --help and -h print the usage on stdout
@@ -532,23 +555,22 @@ START_TEST(creators_remove_what_they_cannot_report_each_kind)
 }
 END_TEST
 
-static Suite *common_suite(void)
+static Suite *make_suite(void)
 {
     Suite *s = suite_create("common");
     TCase *helper = tcase_create("helper"), *lib = tcase_create("libsysvipc");
     TCase *progs = tcase_create("programs");
 
-    tcase_add_loop_test(helper, error_format, 0, sizeof error_rows / sizeof error_rows[0]);
+    tcase_add_loop_test(helper, error_format, 0, T_ROWS(error_rows));
     tcase_add_test(helper, parse_accepts);
-    tcase_add_loop_test(helper, parse_refuses, 0, sizeof refuse_rows / sizeof refuse_rows[0]);
-    tcase_add_loop_test(helper, long_options, 0, sizeof option_rows / sizeof option_rows[0]);
+    tcase_add_loop_test(helper, parse_refuses, 0, T_ROWS(refuse_rows));
+    tcase_add_loop_test(helper, long_options, 0, T_ROWS(option_rows));
     tcase_add_test(lib, sysv_shmget_creates_then_opens);
     tcase_add_test(lib, sysv_shmget_with_fixed_key);
     tcase_add_test(lib, sysv_semget_creates_initialised_then_opens);
     tcase_add_test(lib, sysv_semget_opener_waits_for_the_creator);
     tcase_add_test(lib, sysv_sem_lock_given_back_when_holder_exits);
-    tcase_add_loop_test(lib, sysv_wrappers_report_failures, 0,
-                        sizeof wrapper_failures / sizeof wrapper_failures[0]);
+    tcase_add_loop_test(lib, sysv_wrappers_report_failures, 0, T_ROWS(wrapper_failures));
     tcase_add_test(progs, every_program_follows_the_conventions);
     tcase_add_loop_test(progs, creators_remove_what_they_cannot_report_each_kind, T_SHM, T_MSG + 1);
     tcase_set_timeout(progs, 60);
@@ -560,5 +582,5 @@ static Suite *common_suite(void)
 
 int main(void)
 {
-    return t_main(common_suite);
+    return t_main(make_suite);
 }
