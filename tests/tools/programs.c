@@ -65,30 +65,12 @@ START_TEST(sessions_play)
                              "removed sem " } },
         { "interop.session", { "type 5: hello, perl", "type 7, 9 bytes: from perl",
                                "\nhello, segment\n" } },
+        /* where it cannot have an IPC namespace of its own, a SKIP (#requires) */
+        { "limits.session", { "kernel.msgmnb = 1000", "max semaphores per array = 5",
+                              "qbytes=1000" } },
     };
-    static const char *const own[] = { "limits.session", NULL };
 
-    t_play_sessions("tools", expect, T_ROWS(expect), own);
-}
-END_TEST
-
-/* limits.session changes the settings in a shell of `unshare -r -i`, which
- * needs user namespaces: none in a chroot, nor under Docker's seccomp. */
-START_TEST(limits_session_plays)
-{
-    static const struct t_session limits = {
-        "limits.session", { "kernel.msgmnb = 1000", "max semaphores per array = 5", "qbytes=1000" }
-    };
-    char why[256];
-    struct t_run r;
-
-    t_run(&r, NULL, "/usr/bin/unshare", "-r", "-i", "true", NULL);
-    if (r.status != 0) {
-        snprintf(why, sizeof why, "needs user namespaces (it runs unshare -r -i): %.*s",
-                 (int)strcspn(r.err, "\n"), r.err);
-        T_SKIP(why);
-    }
-    t_play_session("tools", &limits, &r);
+    t_play_sessions("tools", expect, T_ROWS(expect), NULL);
 }
 END_TEST
 
@@ -100,7 +82,6 @@ void add_programs_tests(Suite *s)
     tcase_add_test(progs, ipcclean_help);
     suite_add_tcase(s, progs);
     tcase_add_test(sessions, sessions_play);
-    tcase_add_test(sessions, limits_session_plays);
     tcase_set_timeout(sessions, 120);
     suite_add_tcase(s, sessions);
 }
