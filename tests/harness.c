@@ -8,6 +8,7 @@
 #include <ftw.h>
 #include <glob.h>
 #include <grp.h>
+#include <linux/securebits.h>
 #include <mntent.h>
 #include <mqueue.h>
 #include <poll.h>
@@ -722,12 +723,17 @@ static bool enter_private_ipc(bool as_me)
         if (!t_write_file("/proc/self/gid_map", map))
             return no("cannot write gid_map in a user namespace: %s", strerror(errno));
     }
+    /* The queues' mount point: /dev/mqueue where there is one; else a folder
+     * of the run's, where a mount there stays ours; else (in a chroot, on its
+     * root) a hidden folder in the new /dev/shm. */
     if (stat("/dev/mqueue", &st) == 0 && S_ISDIR(st.st_mode))
         snprintf(dir, sizeof dir, "/dev/mqueue");
     else
         snprintf(dir, sizeof dir, "%s/mqueue-%ld", rundir, (long)getpid());
-    if (!mounts_private_for("/dev/shm") || !mounts_private_for(dir))
+    if (!mounts_private_for("/dev/shm"))
         return false;
+    if (!mounts_private_for(dir))
+        snprintf(dir, sizeof dir, "/dev/shm/.mqueue");
     if (mount("tmpfs", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777") == -1)
         return no("cannot mount a tmpfs on /dev/shm: %s", strerrorname_np(errno));
     if (strcmp(dir, "/dev/mqueue") != 0 && mkdir(dir, 0755) == -1)
@@ -925,13 +931,28 @@ static bool become_nobody(void)
     return setgroups(0, NULL) == 0 && setgid(NOBODY) == 0 && setuid(NOBODY) == 0;
 }
 
-static int probe_nobody(void *arg)
+static const char *const no_stranger[] = {
+    NULL,
+    "needs CAP_SETUID and CAP_SETGID (to act as a second user, nobody)",
+    "nobody cannot reach the run's directory (a folder above it, / in a chroot, is closed "
+    "to other users)",
+    "runs as nobody already: no second user to be",
+};
+
+/* 0, or the index of the reason in no_stranger[]. */
+static int probe_nobody(void)
 {
-    (void)arg;
-    return become_nobody() && getuid() == NOBODY ? 0 : 1;
+    char bin[PATH_MAX];
+
+    if (geteuid() == NOBODY)
+        return 3;
+    if (!become_nobody())
+        return 1;
+    rundir_path(bin, "bin");
+    return access(bin, X_OK) == 0 ? 0 : 2;
 }
 
-bool t_can_be_stranger(void)
+static int stranger_probe(void)
 {
     static int answer = -1;             /* the probe runs once a process */
 
@@ -942,19 +963,35 @@ bool t_can_be_stranger(void)
         fflush(NULL);
         ck_assert((pid = fork()) != -1);
         if (pid == 0)
-            _exit(probe_nobody(NULL));
+            _exit(probe_nobody());
         ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-        answer = geteuid() != NOBODY && t_status(status) == 0;
+        answer = t_status(status);
+        if (answer >= T_ROWS(no_stranger))
+            answer = 1;
     }
     return answer;
 }
 
-/* Drop every capability, effective and permitted: always allowed. */
+bool t_can_be_stranger(void)
+{
+    return stranger_probe() == 0;
+}
+
+const char *t_why_no_stranger(void)
+{
+    return no_stranger[stranger_probe()];
+}
+
+/* Drop every capability, effective and permitted: always allowed. Root
+ * would get them back from the next exec, unless SECBIT_NOROOT says not to
+ * (which takes CAP_SETPCAP: root has it; a plain user has nothing to lose). */
 static bool drop_capabilities(void)
 {
     struct __user_cap_header_struct head = { .version = _LINUX_CAPABILITY_VERSION_3 };
     struct __user_cap_data_struct data[2] = { { 0 } };
 
+    if (geteuid() == 0 && prctl(PR_SET_SECUREBITS, SECBIT_NOROOT | SECBIT_NOROOT_LOCKED) == -1)
+        return false;
     return syscall(SYS_capset, &head, data) == 0;
 }
 

@@ -264,13 +264,14 @@ bool t_capable(int cap);
         if (!t_capable(cap)) \
             T_SKIP("needs " #cap " " why); \
     } while (0)
-/* Can a child of this process become a second user, nobody (65534)? A probe:
- * a child tries it once per run. */
+/* Can a child of this process become a second user, nobody (65534), and
+ * reach the run's programs as nobody? A probe: a child tries it, once a
+ * process. If not, t_why_no_stranger() says why. */
 bool t_can_be_stranger(void);
-#define T_NO_STRANGER "needs CAP_SETUID and CAP_SETGID (to act as a second user, nobody)"
+const char *t_why_no_stranger(void);
 #define T_NEED_STRANGER() do { \
         if (!t_can_be_stranger()) \
-            T_SKIP(T_NO_STRANGER); \
+            T_SKIP(t_why_no_stranger()); \
     } while (0)
 /* Run FN(ARG) in a child without capabilities: as nobody where this process
  * can become it, else as itself with its capabilities dropped. Returns FN's

@@ -237,6 +237,8 @@ START_TEST(ipcclean_no_filter_takes_all_of_a_plain_users)
         T_IN_PRIVATE_IPC(root_and_nobody_steps, NULL);
         return;
     }
+    if (geteuid() == 0)                 /* ipcclean's rule is by uid: root names a filter */
+        T_SKIP(t_why_no_stranger());
     status = t_private_ipc_as_me(plain_user_steps, NULL);
     if (status == -1)
         T_SKIP(t_why_not());

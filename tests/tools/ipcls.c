@@ -261,7 +261,7 @@ START_TEST(ipcls_u_keeps_owner_or_creator)
     ck_assert_int_eq(t_rm(T_SHM, mine), 0);
     ck_assert_int_eq(t_rm(T_MSG, given), 0);
     if (!stranger)
-        T_SKIP("the part with another user's objects " T_NO_STRANGER);
+        T_SKIP(t_why_no_stranger());    /* the part with another user's objects */
 }
 END_TEST
 
