@@ -1,0 +1,33 @@
+/* shm.h: what the sections of the shm suite (tests/shm/, one file each)
+ * share with tests/test_shm.c, and the function each adds its tests with. */
+#ifndef TESTS_SHM_H
+#define TESTS_SHM_H
+
+#include "harness.h"
+
+#include <stddef.h>
+#include <sys/shm.h>
+
+enum { PAGE = 4096 };
+
+/* IPC_STAT of segment ID; the test fails if it cannot be had. */
+struct shmid_ds stat_of(int id);
+/* shmat(ID, NULL, FLAGS); the test fails if it fails. */
+char *attach(int id, int flags);
+/* shmget(KEY, SIZE, FLAGS), the segment recorded for the leak guard (t_get
+ * makes 4096 bytes only); errno as shmget left it. */
+int get_segment(key_t key, size_t size, int flags);
+/* A number read from /proc/sys/NAME ("kernel/shmmax"), unsigned: SHMMAX
+ * and SHMALL are larger than a long. */
+unsigned long sysctl_value(const char *name);
+/* Read or write the byte at AT in a child: its status, 0 or 128 + SIGSEGV. */
+int read_in_child(char *at);
+int write_in_child(char *at);
+
+void add_life_tests(Suite *s);          /* life.c: make, keep, remove; sizes */
+void add_attach_tests(Suite *s);        /* attach.c: shmat, shmdt; shmid_ds */
+void add_errno_tests(Suite *s);         /* errno.c: permissions, errors, limits */
+void add_programs_tests(Suite *s);      /* programs.c: shm_create ... shm_attach; sessions */
+void add_pair_tests(Suite *s);          /* pair.c: shm_writer and shm_reader */
+
+#endif
