@@ -186,13 +186,13 @@ static void errno_case(const struct t_errno_row *row)
     ck_assert_int_eq(t_rm(T_SHM, f.id), 0);
 }
 
-START_TEST(errno_cases)
+START_TEST(shm_errno_cases)
 {
     errno_case(&rows[_i]);
 }
 END_TEST
 
-START_TEST(errno_cases_as_stranger)
+START_TEST(shm_errno_cases_as_stranger)
 {
     T_NEED_STRANGER();
     errno_case(&stranger_rows[_i]);
@@ -269,8 +269,8 @@ void add_errno_tests(Suite *s)
     tcase_add_test(tc, permission_names_give_the_modes);
     tcase_add_test(tc, mode_zero_refused_to_its_owner);
     tcase_add_test(tc, mode_zero_attached_by_root);
-    tcase_add_loop_test(tc, errno_cases, 0, T_ROWS(rows));
-    tcase_add_loop_test(tc, errno_cases_as_stranger, 0, T_ROWS(stranger_rows));
+    tcase_add_loop_test(tc, shm_errno_cases, 0, T_ROWS(rows));
+    tcase_add_loop_test(tc, shm_errno_cases_as_stranger, 0, T_ROWS(stranger_rows));
     tcase_add_test(tc, no_eidrm_for_removed_segments);
     tcase_add_test(tc, limits_enospc_and_shmmax);
     tcase_set_timeout(tc, 60);
