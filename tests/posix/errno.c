@@ -160,7 +160,7 @@ static const struct t_errno_row stranger_rows[] = {
       T_STRANGER },
 };
 
-START_TEST(errno_cases)
+START_TEST(posix_errno_cases)
 {
     struct fixture f;
 
@@ -179,7 +179,7 @@ static int open_each(void *f)
     return 0;
 }
 
-START_TEST(errno_cases_as_stranger)
+START_TEST(posix_errno_cases_as_stranger)
 {
     struct fixture f;
 
@@ -244,7 +244,7 @@ static int unlink_each(void *arg)
  * them: its own names, or another user's with CAP_FOWNER, always go. (In a
  * sticky directory another user's name goes without CAP_FOWNER too, to the
  * directory's owner, root for /dev/shm: not decided here. A stranger is
- * refused: errno_cases_as_stranger.) What is left, their owner removes. */
+ * refused: posix_errno_cases_as_stranger.) What is left, their owner removes. */
 START_TEST(mode_checked_as_for_a_file)
 {
     const bool dac = t_capable(CAP_DAC_OVERRIDE), fowner = t_capable(CAP_FOWNER);
@@ -279,8 +279,8 @@ void add_errno_tests(Suite *s)
 {
     TCase *tc = tcase_create("errno"), *perm = tcase_create("permissions");
 
-    tcase_add_loop_test(tc, errno_cases, 0, T_ROWS(rows));
-    tcase_add_loop_test(tc, errno_cases_as_stranger, 0, T_ROWS(stranger_rows));
+    tcase_add_loop_test(tc, posix_errno_cases, 0, T_ROWS(rows));
+    tcase_add_loop_test(tc, posix_errno_cases_as_stranger, 0, T_ROWS(stranger_rows));
     tcase_set_timeout(tc, 60);
     suite_add_tcase(s, tc);
 
