@@ -393,17 +393,42 @@ static double seconds_since(const struct timespec *t0)
     return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
-/* Milliseconds left before P's group is killed: its own SIGALRM, and then
- * five seconds for its clean-up. */
-static int ms_left(const struct t_proc *p)
+/* Milliseconds left before P's time limit, or before its group is killed
+ * (PLUS: five seconds after the limit, for the clean-up SIGTERM asks for). */
+static int ms_left(const struct t_proc *p, double plus)
 {
-    double left = T_LIMIT + 5 - seconds_since(&p->started);
+    double left = T_LIMIT + plus - seconds_since(&p->started);
 
     return left > 0 ? (int)(left * 1000) + 1 : 0;
 }
 
-/* The child's side: pipes on 0, 1 and 2, a group of its own, SIGTERM when
- * the test process ends, SIGALRM at the time limit (it survives exec). */
+/* Our ends of the pipes of the children still running, and their pidfds:
+ * a new child closes them, or a child's stdin would not end when we close
+ * our end, another child holding a copy (O_CLOEXEC helps only at exec). */
+static int our_ends[64];
+
+static void keep_end(int fd)
+{
+    for (int i = 0; i < T_ROWS(our_ends); i++)
+        if (our_ends[i] == 0) {
+            our_ends[i] = fd + 1;       /* 0: a free slot */
+            return;
+        }
+}
+
+static void close_fd(int *fd)
+{
+    if (*fd == -1)
+        return;
+    for (int i = 0; i < T_ROWS(our_ends); i++)
+        if (our_ends[i] == *fd + 1)
+            our_ends[i] = 0;
+    close(*fd);
+    *fd = -1;
+}
+
+/* The child's side: pipes on 0, 1 and 2, no other child's pipes, a group of
+ * its own, and SIGTERM when the test process ends. */
 static void child_side(const int in[2], const int out[2], const int err[2], int flags)
 {
     dup2(in[0], 0);
@@ -414,10 +439,12 @@ static void child_side(const int in[2], const int out[2], const int err[2], int 
         close(out[i]);
         close(err[i]);
     }
-    signal(SIGPIPE, SIG_DFL);           /* as from a shell */
+    for (int i = 0; i < T_ROWS(our_ends); i++)
+        if (our_ends[i] != 0)
+            close(our_ends[i] - 1);
+    memset(our_ends, 0, sizeof our_ends);   /* the child's own children start afresh */
     setpgid(0, 0);
     prctl(PR_SET_PDEATHSIG, SIGTERM);
-    alarm(T_LIMIT);
 }
 
 static void start(struct t_proc *p, int flags, const char *path, const char *const argv[],
@@ -440,6 +467,15 @@ static void start(struct t_proc *p, int flags, const char *path, const char *con
             fflush(NULL);               /* _exit: not the test's exit handlers */
             _exit(status);
         }
+        /* A program starts with every signal at its default action: not the
+         * test's handlers (Check's), not even for a signal that comes before
+         * the exec, which must do what it does to the program. */
+        sigset_t none;
+
+        for (int sig = 1; sig < NSIG; sig++)
+            signal(sig, SIG_DFL);
+        sigemptyset(&none);
+        sigprocmask(SIG_SETMASK, &none, NULL);
         closefrom(3);
         if (chdir(rundir) == -1)        /* files a program makes land in the run dir */
             _exit(126);
@@ -462,6 +498,19 @@ static void start(struct t_proc *p, int flags, const char *path, const char *con
         p->err = err[0];
     }
     p->status = -1;
+    keep_end(p->in);
+    keep_end(p->out);
+    if (p->err != -1)
+        keep_end(p->err);
+    keep_end(p->pidfd);
+}
+
+void t_program_path(char path[PATH_MAX], const char *prog)
+{
+    if (prog[0] == '/')
+        snprintf(path, PATH_MAX, "%s", prog);
+    else
+        snprintf(path, PATH_MAX, "%s/bin/%s", rundir, prog);
 }
 
 void t_start(struct t_proc *p, int flags, const char *prog, const char *const argv[])
@@ -470,10 +519,7 @@ void t_start(struct t_proc *p, int flags, const char *prog, const char *const ar
     const char *args[64];
     int n = 0;
 
-    if (prog[0] == '/')
-        snprintf(path, sizeof path, "%s", prog);
-    else
-        snprintf(path, sizeof path, "%s/bin/%s", rundir, prog);
+    t_program_path(path, prog);
     args[n++] = strrchr(path, '/') + 1;
     while (argv != NULL && argv[n - 1] != NULL && n < 63) {
         args[n] = argv[n - 1];
@@ -498,11 +544,19 @@ void t_kill(struct t_proc *p, int sig)
     kill(-p->pid, sig);
 }
 
-static void close_fd(int *fd)
+/* Wait for P's end until its time limit; then SIGTERM to its group (every
+ * program of the lab cleans up on it), and five seconds later SIGKILL. */
+static void await_end(struct t_proc *p)
 {
-    if (*fd != -1)
-        close(*fd);
-    *fd = -1;
+    struct pollfd ended = { .fd = p->pidfd, .events = POLLIN };
+
+    if (poll(&ended, 1, ms_left(p, 0)) == 1)
+        return;
+    fprintf(stderr, "%s: pid %d still running after %d s: SIGTERM to its group\n",
+            test_name, (int)p->pid, T_LIMIT);
+    kill(-p->pid, SIGTERM);
+    if (poll(&ended, 1, ms_left(p, 5)) == 0)
+        kill(-p->pid, SIGKILL);
 }
 
 int t_wait(struct t_proc *p)
@@ -510,15 +564,20 @@ int t_wait(struct t_proc *p)
     int wstatus;
 
     close_fd(&p->in);
-    if (poll(&(struct pollfd){ .fd = p->pidfd, .events = POLLIN }, 1, ms_left(p)) == 0)
-        kill(-p->pid, SIGKILL);         /* over time, and deaf to SIGALRM */
+    await_end(p);
     while (waitpid(p->pid, &wstatus, 0) == -1)
         ck_assert_int_eq(errno, EINTR);
     kill(-p->pid, SIGKILL);             /* what it started and left behind */
+    p->status = t_status(wstatus);
+    if (p->status != 0 && p->err != -1) {   /* a failed child's last words (NEED) */
+        char rest[2048] = "";
+
+        t_read_until(p->err, rest, sizeof rest, NULL);
+        fputs(rest, stderr);
+    }
     close_fd(&p->out);
     close_fd(&p->err);
     close_fd(&p->pidfd);
-    p->status = t_status(wstatus);
     return p->status;
 }
 
@@ -528,7 +587,7 @@ bool t_read_until(int fd, char *text, size_t size, const char *want)
     struct timespec t0;
 
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    while (strstr(text, want) == NULL) {
+    while (want == NULL || strstr(text, want) == NULL) {
         int left = (int)((T_LIMIT - seconds_since(&t0)) * 1000);
         ssize_t got;
 
@@ -536,34 +595,46 @@ bool t_read_until(int fd, char *text, size_t size, const char *want)
             poll(&(struct pollfd){ .fd = fd, .events = POLLIN }, 1, left) != 1)
             return false;
         if ((got = read(fd, text + n, size - 1 - n)) <= 0)
-            return false;
+            return want == NULL && got == 0;
         n += (size_t)got;
         text[n] = '\0';
     }
     return true;
 }
 
-void t_run_argv(struct t_run *r, const char *input, const char *prog, const char *const argv[])
+/* Feed INPUT to P's stdin and read its stdout and stderr together into OUT
+ * and ERR (NULL: stdout thrown away, stderr passed on to the test's), so that no pipe fills, until both end; past
+ * the time limit its group is ended as await_end does. Then wait for it. */
+static int drain(struct t_proc *p, const char *input, char *out, size_t nout, char *err,
+                 size_t nerr)
 {
-    size_t nout = 0, nerr = 0, nin = 0, inlen = input ? strlen(input) : 0;
-    struct t_proc p;
+    char *buf[2] = { out, err };
+    size_t cap[2] = { nout, nerr }, len[2] = { 0, 0 }, nin = 0;
+    size_t inlen = input ? strlen(input) : 0;
+    bool termed = false;
 
-    t_start(&p, 0, prog, argv);
     if (inlen == 0)
-        close_fd(&p.in);
-
-    /* Feed stdin and drain stdout and stderr together, so that no pipe fills;
-     * past the time limit, t_wait kills the group and the pipes close. */
+        close_fd(&p->in);
+    for (int i = 0; i < 2; i++)
+        if (buf[i] != NULL && cap[i] > 0)
+            buf[i][0] = '\0';
     struct pollfd fds[3] = {
-        { .fd = p.out, .events = POLLIN },
-        { .fd = p.err, .events = POLLIN },
-        { .fd = p.in, .events = POLLOUT },
+        { .fd = p->out, .events = POLLIN },
+        { .fd = p->err, .events = POLLIN },
+        { .fd = p->in, .events = POLLOUT },
     };
     while (fds[0].fd != -1 || fds[1].fd != -1) {
-        int ready = poll(fds, 3, ms_left(&p));
+        int ready = poll(fds, 3, ms_left(p, termed ? 5 : 0));
 
+        if (ready == 0 && !termed) {
+            fprintf(stderr, "%s: pid %d still running after %d s: SIGTERM to its group\n",
+                    test_name, (int)p->pid, T_LIMIT);
+            kill(-p->pid, SIGTERM);
+            termed = true;
+            continue;
+        }
         if (ready == 0) {
-            kill(-p.pid, SIGKILL);
+            kill(-p->pid, SIGKILL);
             break;
         }
         if (ready == -1) {
@@ -571,35 +642,51 @@ void t_run_argv(struct t_run *r, const char *input, const char *prog, const char
             continue;
         }
         for (int i = 0; i < 2; i++) {
-            char *buf = i == 0 ? r->out : r->err;
-            size_t cap = i == 0 ? sizeof r->out : sizeof r->err;
-            size_t *n = i == 0 ? &nout : &nerr;
             char scratch[4096];
+            ssize_t got;
 
             if (fds[i].fd == -1 || fds[i].revents == 0)
                 continue;
-            ssize_t got = read(fds[i].fd, scratch, sizeof scratch);
-            if (got <= 0) {
+            if ((got = read(fds[i].fd, scratch, sizeof scratch)) <= 0) {
                 fds[i].fd = -1;
                 continue;
             }
-            size_t keep = (size_t)got < cap - 1 - *n ? (size_t)got : cap - 1 - *n;
-            memcpy(buf + *n, scratch, keep);
-            *n += keep;
+            if (buf[i] == NULL || cap[i] == 0) {
+                if (i == 1 && write(2, scratch, (size_t)got) < 0) {}   /* passed on */
+                continue;
+            }
+            size_t keep = (size_t)got < cap[i] - 1 - len[i] ? (size_t)got : cap[i] - 1 - len[i];
+            memcpy(buf[i] + len[i], scratch, keep);
+            len[i] += keep;
+            buf[i][len[i]] = '\0';
         }
         if (fds[2].fd != -1 && fds[2].revents != 0) {
             ssize_t put = write(fds[2].fd, input + nin, inlen - nin);
+
             if (put > 0)
                 nin += (size_t)put;
             if (put <= 0 || nin == inlen) {
-                close_fd(&p.in);
+                close_fd(&p->in);
                 fds[2].fd = -1;
             }
         }
     }
-    r->out[nout] = '\0';
-    r->err[nerr] = '\0';
-    r->status = t_wait(&p);
+    close_fd(&p->out);                  /* read to the end: nothing for t_wait */
+    close_fd(&p->err);
+    return t_wait(p);
+}
+
+int t_finish(struct t_proc *p, char *out, size_t nout, char *err, size_t nerr)
+{
+    return drain(p, NULL, out, nout, err, nerr);
+}
+
+void t_run_argv(struct t_run *r, const char *input, const char *prog, const char *const argv[])
+{
+    struct t_proc p;
+
+    t_start(&p, 0, prog, argv);
+    r->status = drain(&p, input, r->out, sizeof r->out, r->err, sizeof r->err);
 }
 
 void t_run(struct t_run *r, const char *input, const char *prog, ...)
@@ -627,10 +714,7 @@ void t_capture(struct t_captured *c, void (*fn)(void))
     struct t_proc p;
 
     t_fork(&p, T_ERR_TO_OUT, call_void, (void *)fn);
-    close_fd(&p.in);
-    c->text[0] = '\0';
-    t_read_until(p.out, c->text, sizeof c->text, "\1");    /* to the end */
-    c->status = t_wait(&p);
+    c->status = t_finish(&p, c->text, sizeof c->text, NULL, 0);
 }
 
 int t_lines(const char *text)
@@ -649,13 +733,16 @@ struct row_call {
     void *ctx;
 };
 
-/* The errno the call left, 0 if it succeeded (an exit code: all are < 126). */
+/* The errno the call left, 0 if it succeeded, 126 if it could not be set
+ * up (an exit code: every errno is below 126). */
 static int errno_of(void *arg)
 {
     const struct row_call *c = arg;
+    int rc;
 
     errno = 0;
-    return c->row->call(c->ctx) == -1 ? errno : 0;
+    rc = c->row->call(c->ctx);
+    return rc == -1 ? errno : rc == T_SETUP_FAILED ? 126 : 0;
 }
 
 void t_errno_case(const struct t_errno_row *row, void *ctx)
@@ -669,8 +756,9 @@ void t_errno_case(const struct t_errno_row *row, void *ctx)
     case T_STRANGER: got = t_as_stranger(errno_of, &c); break;
     }
     ck_assert_msg(got == row->err, "%s: %s, not %s", row->what,
-                  got == 0 ? "it succeeded" : got > 125 ? "the child could not run it"
-                                                        : strerrorname_np(got),
+                  got == 0 ? "it succeeded" : got == 126 ? "its setup failed (stderr may say why)"
+                                        : got > 125 ? "the child could not run it"
+                                                    : strerrorname_np(got),
                   strerrorname_np(row->err));
 }
 
@@ -1241,10 +1329,11 @@ static void forward(int sig)
 /* The run's results go to tests/logs/ for tests/check-claims: each file is
  * written under a name of this process and then renamed, so that two runs at
  * once each leave whole files. */
+static char logdir[PATH_MAX];           /* TOP/tests/logs, where it may be written */
+
 static void logs_path(char path[PATH_MAX], const char *suffix, bool temporary)
 {
-    snprintf(path, PATH_MAX, "%s/tests/logs/%s.%s", t_top(), program_invocation_short_name,
-             suffix);
+    snprintf(path, PATH_MAX, "%.3800s/%s.%s", logdir, program_invocation_short_name, suffix);
     if (temporary)
         snprintf(path + strlen(path), PATH_MAX - strlen(path), ".%ld", (long)getpid());
 }
@@ -1331,7 +1420,8 @@ static bool copy_programs(void)
             for (char *slash = strchr(to + strlen(rundir) + 1, '/'); slash;
                  slash = strchr(slash + 1, '/')) {
                 *slash = '\0';
-                mkdir(to, 0755);
+                if (mkdir(to, 0755) == 0)
+                    chmod(to, 0755);            /* whatever the umask: nobody runs them */
                 *slash = '/';
             }
             if (!copy_program(from, to)) {
@@ -1369,6 +1459,13 @@ static bool make_rundir(void)
     }
     snprintf(path, sizeof path, "%s/tests/logs", t_top());
     mkdir(path, 0755);
+    if (access(path, W_OK) == -1) {     /* made by another user (root), say */
+        printf("%s: %s is not writable: the log stays in %s, and check-claims will not "
+               "see this run\n", program_invocation_short_name, path, rundir);
+        snprintf(logdir, sizeof logdir, "%s", rundir);
+    } else {
+        snprintf(logdir, sizeof logdir, "%s", path);
+    }
     return copy_programs();
 }
 

@@ -102,10 +102,12 @@ int t_proc_mode(enum t_kind kind, int id);
 /* --- programs and children ---------------------------------------------------- */
 /* A program or a function running beside the test. It has a process group of
  * its own (Check's timeout or Ctrl-C does not cut it short halfway, with an
- * object made and not yet removed), gets SIGTERM when the test process ends
- * (every program of the lab cleans up on it), SIGALRM after T_LIMIT seconds,
- * and its whole group SIGKILL a few seconds later if it is still there. */
-enum { T_LIMIT = 60 };
+ * object made and not yet removed), every signal at its default action, and
+ * gets SIGTERM when the test process ends (every program of the lab cleans
+ * up on it). A test that waits for it (t_wait, t_finish, t_run) waits up to
+ * T_LIMIT seconds from its start: then its group gets SIGTERM, and SIGKILL
+ * five seconds later. The limit is generous: a loaded machine is slow. */
+enum { T_LIMIT = 120 };
 struct t_proc {
     pid_t pid;                  /* and its process group */
     int in, out, err;           /* our ends of its stdin, stdout, stderr; -1: closed */
@@ -119,17 +121,26 @@ enum { T_ERR_TO_OUT = 1 };
  * run from the run's copy; or an absolute path, "/usr/bin/ipcs") with ARGV
  * (NULL-terminated, without argv[0]), in the run's directory. */
 void t_start(struct t_proc *p, int flags, const char *prog, const char *const argv[]);
+/* Where PROG runs from (the run's copy), for a command line of a shell. */
+void t_program_path(char path[PATH_MAX], const char *prog);
 /* Run FN(ARG) in a child the same way; its return value is its exit code. */
 void t_fork(struct t_proc *p, int flags, int (*fn)(void *), void *arg);
-/* Close its stdin, wait for it (up to its time limit, then its group is
- * killed), close our ends, kill what is left of its group; its status. */
+/* Close its stdin, wait for it (up to its time limit), close our ends, kill
+ * what is left of its group; its status. A child that failed (status not 0)
+ * has what it left unread on stderr copied to the test's stderr: the NEED
+ * line that says why. */
 int t_wait(struct t_proc *p);
+/* Close its stdin, read all of its stdout and stderr into OUT and ERR (each
+ * of SIZE bytes with the NUL; NULL: stdout thrown away, stderr passed on to
+ * the test's stderr), then t_wait; its status. */
+int t_finish(struct t_proc *p, char *out, size_t nout, char *err, size_t nerr);
 /* Has it ended? (It is not reaped: t_wait still must be called.) */
 bool t_ended(struct t_proc *p);
 /* Send SIG to its whole group. */
 void t_kill(struct t_proc *p, int sig);
 /* Read from FD (its out or err) until the text read so far, TEXT (SIZE
- * bytes with the NUL), holds WANT; false at end of file or after T_LIMIT s. */
+ * bytes with the NUL, NUL-terminated to begin with), holds WANT; false at end
+ * of file or after T_LIMIT s. WANT NULL: to the end of file (true then). */
 bool t_read_until(int fd, char *text, size_t size, const char *want);
 /* A wait status as an exit code, or 128 + the signal that ended it. */
 int t_status(int wstatus);
@@ -180,7 +191,8 @@ enum t_who {
 };
 struct t_errno_row {
     const char *what;           /* "shmat of a removed id" */
-    int (*call)(void *ctx);     /* -1 with errno set when it fails */
+    int (*call)(void *ctx);     /* -1 with errno set when it fails; T_SETUP_FAILED
+                                 * if what it needed first could not be had */
     int err;                    /* the errno it must fail with */
     enum t_who who;
 };
@@ -189,6 +201,7 @@ struct t_errno_row {
  * the rows of T_OWNER and T_PLAIN, and those of T_STRANGER, which begin with
  * T_NEED_STRANGER(). */
 void t_errno_case(const struct t_errno_row *row, void *ctx);
+#define T_SETUP_FAILED (-2)
 #define T_ROWS(table) (int)(sizeof(table) / sizeof((table)[0]))
 
 /* --- sessions ----------------------------------------------------------------- */
