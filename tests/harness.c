@@ -615,9 +615,8 @@ static int drain(struct t_proc *p, const char *input, char *out, size_t nout, ch
 
     if (inlen == 0)
         close_fd(&p->in);
-    for (int i = 0; i < 2; i++)
-        if (buf[i] != NULL && cap[i] > 0)
-            buf[i][0] = '\0';
+    for (int i = 0; i < 2; i++)         /* after what they hold */
+        len[i] = buf[i] != NULL && cap[i] > 0 ? strlen(buf[i]) : 0;
     struct pollfd fds[3] = {
         { .fd = p->out, .events = POLLIN },
         { .fd = p->err, .events = POLLIN },
@@ -685,6 +684,7 @@ void t_run_argv(struct t_run *r, const char *input, const char *prog, const char
 {
     struct t_proc p;
 
+    r->out[0] = r->err[0] = '\0';
     t_start(&p, 0, prog, argv);
     r->status = drain(&p, input, r->out, sizeof r->out, r->err, sizeof r->err);
 }
@@ -714,6 +714,7 @@ void t_capture(struct t_captured *c, void (*fn)(void))
     struct t_proc p;
 
     t_fork(&p, T_ERR_TO_OUT, call_void, (void *)fn);
+    c->text[0] = '\0';
     c->status = t_finish(&p, c->text, sizeof c->text, NULL, 0);
 }
 

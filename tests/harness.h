@@ -130,9 +130,9 @@ void t_fork(struct t_proc *p, int flags, int (*fn)(void *), void *arg);
  * has what it left unread on stderr copied to the test's stderr: the NEED
  * line that says why. */
 int t_wait(struct t_proc *p);
-/* Close its stdin, read all of its stdout and stderr into OUT and ERR (each
- * of SIZE bytes with the NUL; NULL: stdout thrown away, stderr passed on to
- * the test's stderr), then t_wait; its status. */
+/* Close its stdin, read all of its stdout and stderr into OUT and ERR, after
+ * the NUL-terminated text they hold (NOUT and NERR bytes in all; NULL: stdout
+ * thrown away, stderr passed on to the test's stderr), then t_wait; its status. */
 int t_finish(struct t_proc *p, char *out, size_t nout, char *err, size_t nerr);
 /* Has it ended? (It is not reaped: t_wait still must be called.) */
 bool t_ended(struct t_proc *p);

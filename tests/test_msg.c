@@ -49,12 +49,6 @@ struct msqid_ds stat_of(int id)
     return ds;
 }
 
-void read_to_end(int fd, char *text, size_t size)
-{
-    text[0] = '\0';
-    t_read_until(fd, text, size, "\1");         /* no \1 comes: it reads to end of file */
-}
-
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("msg");

@@ -40,12 +40,12 @@ void sh(struct t_run *r, const char *cmd, const char *arg0, const char *arg1)
     t_run(r, NULL, "/bin/sh", "-c", cmd, arg0 ? arg0 : "sh", arg1, NULL);
 }
 
-/* t_start runs a program from bin/ in the run's directory (harness.c). */
+/* Where PROG runs from, for a shell's command line (t_program_path). */
 const char *copy_of(const char *prog)
 {
     static char path[PATH_MAX];
 
-    snprintf(path, sizeof path, "%s/bin/%s", t_rundir(), prog);
+    t_program_path(path, prog);
     return path;
 }
 

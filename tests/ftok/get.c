@@ -67,9 +67,8 @@ START_TEST(creat_opens_existing_each_kind)
     ck_assert_int_eq(t_get(_i, o.key, 0), o.id);
     /* IPC_EXCL locks nobody out: another process opens it by key */
     t_fork(&p, T_ERR_TO_OUT, opens_by_key, &o);
-    t_read_all(p.out, out, sizeof out);
-    p.out = -1;                         /* t_read_all closed it */
-    ck_assert_msg(t_wait(&p) == 0, "another process: status %d, not 0\n%s", p.status, out);
+    ck_assert_msg(t_finish(&p, out, sizeof out, NULL, 0) == 0,
+                  "another process: status %d, not 0\n%s", p.status, out);
     ck_assert_int_eq(t_rm(_i, o.id), 0);
 }
 END_TEST
@@ -154,9 +153,8 @@ START_TEST(private_object_open_to_any_process)
 
     /* This process is neither the creator nor its child. */
     t_fork(&p, T_ERR_TO_OUT, leave_a_segment, NULL);
-    t_read_all(p.out, out, sizeof out);
-    p.out = -1;                         /* t_read_all closed it */
-    ck_assert_msg(t_wait(&p) == 0, "the creator: status %d, not 0\n%s", p.status, out);
+    ck_assert_msg(t_finish(&p, out, sizeof out, NULL, 0) == 0,
+                  "the creator: status %d, not 0\n%s", p.status, out);
     ck_assert_msg(sscanf(out, "%d", &id) == 1, "the creator printed \"%s\", not an id", out);
     text = shmat(id, NULL, SHM_RDONLY);
     ck_assert_msg(text != (void *)-1, "shmat %d: %s", id, strerrorname_np(errno));

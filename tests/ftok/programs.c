@@ -207,9 +207,7 @@ START_TEST(ipc_ids_stops_on_ctrl_c)
     for (int ms = 0; ms < 20000 && !catches(p.pid, "ipc_ids", SIGINT); ms++)
         nanosleep(&(struct timespec){ .tv_nsec = 1000000 }, NULL);
     t_kill(&p, SIGINT);                 /* to its group, as the terminal does */
-    t_read_all(p.err, err, sizeof err);
-    p.err = -1;                         /* t_read_all closed it */
-    ck_assert_int_eq(t_wait(&p), 1);
+    ck_assert_int_eq(t_finish(&p, NULL, 0, err, sizeof err), 1);
     ck_assert_msg(strncmp(err, "ipc_ids: interrupted after ", 27) == 0 && t_lines(err) == 1,
                   "not one line \"ipc_ids: interrupted after N creations\": %s", err);
 }

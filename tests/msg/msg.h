@@ -24,9 +24,6 @@ int send_text(int id, long type, const char *text, int flags);
 ssize_t recv_text(int id, long msgtyp, int flags, size_t max, char *text, long *type);
 /* IPC_STAT of the queue; the test fails if it cannot be had. */
 struct msqid_ds stat_of(int id);
-/* All that FD (a child's out or err) gives, to its end: the child has ended
- * or is ending. */
-void read_to_end(int fd, char *text, size_t size);
 
 void add_queue_tests(Suite *s);         /* queue.c: order, selection, sizes */
 void add_waits_tests(Suite *s);         /* waits.c: full and empty queues */

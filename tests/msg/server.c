@@ -52,9 +52,8 @@ START_TEST(server_answers_each_client_its_own)
                 (const char *const[]){ "-w", "30", id_text, texts[i], NULL });  /* machine is no failure */
     }
     for (int i = 0; i < CLIENTS; i++) {         /* a few bytes each: no pipe fills */
-        read_to_end(clients[i].out, out, sizeof out);
-        read_to_end(clients[i].err, err, sizeof err);
-        ck_assert_int_eq(t_wait(&clients[i]), 0);
+        out[0] = err[0] = '\0';
+        ck_assert_int_eq(t_finish(&clients[i], out, sizeof out, err, sizeof err), 0);
         snprintf(expect, sizeof expect, "reply for pid %ld: CLIENT %d\n", (long)clients[i].pid, i);
         ck_assert_str_eq(out, expect);
         ck_assert_str_eq(err, "");
@@ -86,13 +85,12 @@ END_TEST
 START_TEST(server_stops_when_its_queue_is_removed)
 {
     struct t_proc server;
-    char err[256], expect[128];
+    char err[256] = "", expect[128];
     int id = start_server(&server, NULL);
 
     ck_assert_msg(t_blocked_in(server.pid, SYS_msgrcv), "the server is not waiting");
     ck_assert_int_eq(t_rm(T_MSG, id), 0);
-    read_to_end(server.err, err, sizeof err);
-    ck_assert_int_eq(t_wait(&server), 1);
+    ck_assert_int_eq(t_finish(&server, NULL, 0, err, sizeof err), 1);
     snprintf(expect, sizeof expect, "msg_server: msgrcv %d: EIDRM: Identifier removed\n", id);
     ck_assert_str_eq(err, expect);
 }
@@ -155,7 +153,7 @@ END_TEST
 START_TEST(client_gets_eidrm_when_server_stops)
 {
     int id = new_queue(0600);
-    char id_text[16], out[256], err[256], expect[128];
+    char id_text[16], out[256] = "", err[256] = "", expect[128];
     struct message m;
     struct t_proc client;
 
@@ -165,9 +163,7 @@ START_TEST(client_gets_eidrm_when_server_stops)
     ck_assert_int_gt(msgrcv(id, &m, sizeof m.mtext, 1, 0), 0);
     ck_assert_msg(t_blocked_in(client.pid, SYS_msgrcv), "the client is not waiting");
     ck_assert_int_eq(t_rm(T_MSG, id), 0);
-    read_to_end(client.out, out, sizeof out);
-    read_to_end(client.err, err, sizeof err);
-    ck_assert_int_eq(t_wait(&client), 1);
+    ck_assert_int_eq(t_finish(&client, out, sizeof out, err, sizeof err), 1);
     snprintf(expect, sizeof expect, "msg_client: msgrcv %d: EIDRM: Identifier removed\n", id);
     ck_assert_str_eq(err, expect);
     ck_assert_str_eq(out, "");

@@ -18,13 +18,6 @@ static int number_after(const char *text, const char *label)
     return p ? atoi(p + strlen(label)) : -1;
 }
 
-/* The rest of what P writes, to its end, after what OUT holds; its status. */
-static int to_the_end(struct t_proc *p, char *out, size_t size)
-{
-    t_read_until(p->out, out, size, "\1");      /* a text it never writes */
-    return t_wait(p);
-}
-
 static const struct t_bad_line bad_lines[] = {
     { "sem_create", { NULL }, 2, "sem_create: missing NSEMS (see sem_create --help)" },
     { "sem_create", { "2x" }, 2, "sem_create: nsems: \"2x\" is not a number (see sem_create --help)" },
@@ -124,7 +117,7 @@ START_TEST(sem_op_waits_and_returns)
     t_run(&r, NULL, "chapters/sem/sem_op", sid, "0+1", NULL);
     ck_assert_int_eq(r.status, 0);
     ck_assert_msg(strstr(r.out, ": semop 0+1: done\n"), "sem_op 0+1 said:\n%s", r.out);
-    ck_assert_int_eq(to_the_end(&p, out, sizeof out), 0);
+    ck_assert_int_eq(t_finish(&p, out, sizeof out, NULL, 0), 0);
     snprintf(expect, sizeof expect, "pid %d: semop 0-1: waiting\npid %d: semop 0-1: done\n",
              p.pid, p.pid);
     ck_assert_str_eq(out, expect);
@@ -171,7 +164,7 @@ START_TEST(sem_op_eidrm_and_ctrl_c)
     t_start(&p, T_ERR_TO_OUT, "chapters/sem/sem_op", argv);
     until_waiting(&p, id, 0, GETNCNT, 1);
     t_kill(&p, SIGINT);                         /* the whole group, as Ctrl-C */
-    ck_assert_int_eq(to_the_end(&p, out, sizeof out), 1);
+    ck_assert_int_eq(t_finish(&p, out, sizeof out, NULL, 0), 1);
     ck_assert_msg(strstr(out, "sem_op: semop: EINTR: interrupted by signal 2 while "
                               "waiting; nothing was done\n"), "sem_op said:\n%s", out);
     ck_assert_int_eq(semctl(id, 0, GETNCNT), 0);
@@ -180,7 +173,7 @@ START_TEST(sem_op_eidrm_and_ctrl_c)
     t_start(&p, T_ERR_TO_OUT, "chapters/sem/sem_op", argv);
     until_waiting(&p, id, 0, GETNCNT, 1);
     ck_assert_int_eq(t_rm(T_SEM, id), 0);
-    ck_assert_int_eq(to_the_end(&p, out, sizeof out), 1);
+    ck_assert_int_eq(t_finish(&p, out, sizeof out, NULL, 0), 1);
     ck_assert_msg(strstr(out, "sem_op: semop: EIDRM: Identifier removed\n"),
                   "sem_op said:\n%s", out);
 }
@@ -288,7 +281,7 @@ START_TEST(sem_counter_stops_on_ctrl_c)
     set = number_after(out, "(semaphore set ");
     t_track(T_SEM, set);
     t_kill(&p, SIGINT);                         /* the whole group, as Ctrl-C */
-    ck_assert_int_eq(to_the_end(&p, out, sizeof out), 1);
+    ck_assert_int_eq(t_finish(&p, out, sizeof out, NULL, 0), 1);
     ck_assert_msg(strstr(out, "sem_counter: interrupted: counter "), "sem_counter said:\n%s", out);
     ck_assert(!t_exists(T_SEM, set));
 }
@@ -331,7 +324,7 @@ START_TEST(sem_undo_stops_on_ctrl_c)
     t_track(T_SEM, set);
     until_waiting(&p, set, 0, GETNCNT, 1);      /* in semtimedop */
     t_kill(&p, SIGINT);
-    ck_assert_int_eq(to_the_end(&p, out, sizeof out), 1);
+    ck_assert_int_eq(t_finish(&p, out, sizeof out, NULL, 0), 1);
     ck_assert_msg(strstr(out, "sem_undo: interrupted while waiting\n"), "sem_undo said:\n%s", out);
     ck_assert(!t_exists(T_SEM, set));
 }

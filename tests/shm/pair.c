@@ -36,18 +36,6 @@ static void say(struct t_proc *w, const char *text, int n)
     ck_assert_str_eq(answer, want);
 }
 
-/* Close its stdin (end of input), and wait for it: its status, and all it
- * wrote on stderr in ERR. */
-static int finish(struct t_proc *p, char *err, size_t size)
-{
-    if (p->in != -1)
-        close(p->in);
-    p->in = -1;
-    err[0] = '\0';
-    t_read_until(p->err, err, size, "\1");         /* to the end */
-    return t_wait(p);
-}
-
 /* A new file PATH whose key, ftok(PATH, 1234) as the two programs make it,
  * is recorded for the leak guard (ftok keeps the low 8 bits of the 1234). */
 static key_t new_key_file(char path[PATH_MAX])
@@ -104,7 +92,9 @@ START_TEST(writer_and_reader_share_a_segment)
     t_run(&r, NULL, "chapters/shm/shm_reader", path, NULL);
     ck_assert_str_eq(r.out, "message 2: second line\n");
 
-    ck_assert_int_eq(finish(&w, err, sizeof err), 0);
+
+    err[0] = '\0';
+    ck_assert_int_eq(t_finish(&w, NULL, 0, err, sizeof err), 0);
     snprintf(expect, sizeof expect, "shm_writer: segment %d and lock set %d ready; "
              "type lines, Ctrl-D to end\nshm_writer: removed segment %d, removed lock set %d\n",
              shmid, semid, shmid, semid);
@@ -128,7 +118,8 @@ START_TEST(reader_waits_for_the_lock)
     ck_assert_int_eq(sysv_sem_release(semid, 0), 0);
     ck_assert_msg(t_read_until(r.out, line, sizeof line, "\n"), "the reader wrote \"%s\"", line);
     ck_assert_str_eq(line, "message 1: under lock\n");
-    ck_assert_int_eq(finish(&r, err, sizeof err), 0);
+    err[0] = '\0';
+    ck_assert_int_eq(t_finish(&r, NULL, 0, err, sizeof err), 0);
     ck_assert_str_eq(err, "");
 
     /* Ctrl-C while it waits: one line, exit 1, nothing made or held */
@@ -136,12 +127,15 @@ START_TEST(reader_waits_for_the_lock)
     start(&r, "shm_reader", path);
     until_waiting(semid, "the reader");
     t_kill(&r, SIGINT);
-    ck_assert_int_eq(finish(&r, err, sizeof err), 1);
+    err[0] = '\0';
+    ck_assert_int_eq(t_finish(&r, NULL, 0, err, sizeof err), 1);
     ck_assert_str_eq(err, "shm_reader: interrupted while waiting for the lock\n");
     ck_assert_int_eq(sysv_sem_release(semid, 0), 0);
     ck_assert_int_eq(semctl(semid, 0, GETVAL), 1);              /* free again */
 
-    ck_assert_int_eq(finish(&w, err, sizeof err), 0);
+
+    err[0] = '\0';
+    ck_assert_int_eq(t_finish(&w, NULL, 0, err, sizeof err), 0);
     ck_assert(!t_exists(T_SHM, shmid) && !t_exists(T_SEM, semid));
 }
 END_TEST
@@ -170,7 +164,8 @@ START_TEST(writer_cleans_up_on_signals)
     for (int i = 0; i < T_ROWS(sigs); i++) {
         start_writer(&w, path, "then a signal", &shmid, &semid);
         stop_with(&w, sigs[i]);                                 /* it waits on stdin */
-        ck_assert_int_eq(finish(&w, err, sizeof err), 0);
+        err[0] = '\0';
+        ck_assert_int_eq(t_finish(&w, NULL, 0, err, sizeof err), 0);
         ck_assert_msg(strstr(err, "shm_writer: interrupted; removed segment"), "%s", err);
         ck_assert(!t_exists(T_SHM, shmid) && !t_exists(T_SEM, semid));
     }
@@ -197,7 +192,8 @@ START_TEST(writer_end_waits_for_the_lock)
             t_kill(&w, SIGINT);
         else
             ck_assert_int_eq(sysv_sem_release(semid, 0), 0);
-        ck_assert_int_eq(finish(&w, err, sizeof err), 0);
+        err[0] = '\0';
+        ck_assert_int_eq(t_finish(&w, NULL, 0, err, sizeof err), 0);
         ck_assert(!t_exists(T_SHM, shmid) && !t_exists(T_SEM, semid));
     }
 }
@@ -239,7 +235,8 @@ START_TEST(second_writer_leaves_the_first_alone)
     ck_assert(t_exists(T_SHM, shmid) && t_exists(T_SEM, semid));
     t_run(&r, NULL, "chapters/shm/shm_reader", path, NULL);
     ck_assert_str_eq(r.out, "message 1: first\n");
-    ck_assert_int_eq(finish(&w, err, sizeof err), 0);
+    err[0] = '\0';
+    ck_assert_int_eq(t_finish(&w, NULL, 0, err, sizeof err), 0);
     ck_assert(!t_exists(T_SHM, shmid) && !t_exists(T_SEM, semid));
 }
 END_TEST
@@ -259,7 +256,8 @@ START_TEST(writer_outlives_removal_of_its_segment)
     ck_assert_int_eq(r.status, 1);
     ck_assert_msg(strstr(r.err, ": ENOENT: "), "%s", r.err);
     say(&w, "two", 2);
-    ck_assert_int_eq(finish(&w, err, sizeof err), 0);
+    err[0] = '\0';
+    ck_assert_int_eq(t_finish(&w, NULL, 0, err, sizeof err), 0);
     snprintf(expect, sizeof expect, "shm_writer: detached from the removed segment %d, "
              "removed lock set %d\n", shmid, semid);
     ck_assert_msg(strstr(err, expect), "%s", err);
