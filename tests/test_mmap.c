@@ -83,8 +83,7 @@ static int run_child(int (*fn)(void *), void *arg, char text[4096])
 
     t_fork(&p, T_ERR_TO_OUT, fn, arg);
     text[0] = '\0';
-    t_read_until(p.out, text, 4096, "\1");     /* no such text: all, to the end */
-    return t_wait(&p);
+    return t_finish(&p, text, 4096, NULL, 0);
 }
 
 void child_ok(int (*fn)(void *), void *arg, char out[4096])

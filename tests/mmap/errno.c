@@ -94,7 +94,7 @@ static const struct t_errno_row rows[] = {
     { "msync with neither MS_SYNC nor MS_ASYNC (Linux takes it)", sync_no_flag, 0, T_OWNER },
 };
 
-/* Not errno_cases: the book's test anchors are one namespace, and test_shm
+/* Not mmap_errno_cases: the book's test anchors are one namespace, and test_shm
  * has one by that name. */
 START_TEST(mmap_errno_cases)
 {
