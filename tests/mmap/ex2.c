@@ -37,7 +37,7 @@ static void ex2_read(struct ex2 *e)
 static const char *ex2_rest(struct ex2 *e)
 {
     e->out[0] = '\0';
-    t_read_until(e->p.out, e->out, sizeof e->out, "\1");   /* no such text: to the end */
+    t_read_until(e->p.out, e->out, sizeof e->out, NULL);
     return e->out;
 }
 
