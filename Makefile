@@ -88,7 +88,9 @@ $(PROGRAMS): %: %.c $(HEADERS) $(wildcard chapters/*/*.h) $(LIBS) .flags
 	    && mv -f $(tmp) $@
 
 # --- tests --------------------------------------------------------------------
+# test_ftok first: it is the longest (one full cycle of an id's sequence number).
 SUITES := $(patsubst %.c,%,$(sort $(wildcard tests/test_*.c)))
+SUITES := tests/test_ftok $(filter-out tests/test_ftok,$(SUITES))
 
 tests/harness.o: tests/harness.c tests/harness.h $(HEADERS) .flags
 	$(need_check)
@@ -105,11 +107,11 @@ $(SUITES): %: %.c tests/harness.o tests/harness.h $(HEADERS) $(LIBS) .flags
 	    -o $(tmp) $< $(filter %.c,$(call sections,$@)) tests/harness.o $(LIBS) $(CHECK_LIBS) \
 	    && mv -f $(tmp) $@
 
-# Every suite runs, even after one fails, side by side (as many at a time as
-# there are CPUs, or CHECK_JOBS); each one's output is printed whole when it
-# ends. Then the claims ledger is checked against the tests that ran. The exit
-# status says whether all of it held.
-CHECK_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+# Every suite runs, even after one fails, side by side (one more at a time
+# than there are CPUs, for they often wait; or CHECK_JOBS); each one's output
+# is printed whole when it ends. Then the claims ledger is checked against the
+# tests that ran. The exit status says whether all of it held.
+CHECK_JOBS ?= $(shell echo $$(( $$(nproc 2>/dev/null || echo 1) + 1 )))
 check: all $(SUITES)
 	$(call need_tools,$(TEST_TOOLS))
 	$(Q)mkdir -p tests/logs; status=0; \
