@@ -888,6 +888,32 @@ char t_state(pid_t pid)
     return state;
 }
 
+bool t_reaches(pid_t pid, const char *states)
+{
+    for (int ms = 0; ms < 20000; ms += 10) {
+        if (strchr(states, t_state(pid)) != NULL)
+            return true;
+        nanosleep(&(struct timespec){ .tv_nsec = 10000000 }, NULL);
+    }
+    return false;
+}
+
+int t_children(pid_t pid, pid_t *pids, int max)
+{
+    char path[80];
+    long child;
+    int n = 0;
+    FILE *f;
+
+    snprintf(path, sizeof path, "/proc/%ld/task/%ld/children", (long)pid, (long)pid);
+    if ((f = fopen(path, "r")) == NULL)
+        return -1;
+    while (n < max && fscanf(f, "%ld", &child) == 1)
+        pids[n++] = (pid_t)child;
+    fclose(f);
+    return n;
+}
+
 void t_read_all(int fd, char *text, size_t size)
 {
     size_t got = 0;

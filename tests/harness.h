@@ -253,6 +253,15 @@ const char *t_why_not(void);
             return 1; \
         } \
     } while (0)
+/* NEED for two numbers: a failure says what was seen and what was wanted. */
+#define NEED_EQ(got, want) do { \
+        long got_ = (long)(got), want_ = (long)(want); \
+        if (got_ != want_) { \
+            fprintf(stderr, "%s:%d: failed: %s is %ld, not %ld\n", \
+                    __FILE__, __LINE__, #got, got_, want_); \
+            return 1; \
+        } \
+    } while (0)
 /* Write TEXT to PATH (a setting: /proc/sys/kernel/msgmnb); false on failure. */
 bool t_write_file(const char *path, const char *text);
 /* A number read from PATH (/proc/sys/kernel/msgmnb); the test fails if none. */
@@ -265,6 +274,12 @@ bool t_blocked_in(pid_t pid, long nr);
 /* PID's state letter in /proc/PID/stat (S sleeping, T stopped, Z zombie...);
  * '?' if there is no such process. */
 char t_state(pid_t pid);
+/* Does PID come to a state among STATES ("T"; "?Z": gone) within 20 s? For a
+ * process that is not ours to wait for (a program's child). */
+bool t_reaches(pid_t pid, const char *states);
+/* The children of PID (/proc/PID/task/PID/children): up to MAX into PIDS;
+ * how many, or -1 if the kernel has no such file (CONFIG_PROC_CHILDREN). */
+int t_children(pid_t pid, pid_t *pids, int max);
 /* All of FD, to its end, into TEXT (SIZE - 1 bytes at most, then a NUL);
  * FD is closed. */
 void t_read_all(int fd, char *text, size_t size);

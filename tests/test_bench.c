@@ -76,34 +76,15 @@ const char *bench_path(const char *prog)
 
 pid_t start_bench(struct t_proc *p, const char *prog, const char *const args[])
 {
-    char path[PATH_MAX];
+    pid_t child;
 
     t_start(p, 0, bench_path(prog), args);
     for (int tries = 0; tries < 2000 && !t_ended(p); tries++) {
-        char text[64] = "";
-        FILE *f;
-
-        snprintf(path, sizeof path, "/proc/%d/task/%d/children", (int)p->pid, (int)p->pid);
-        if ((f = fopen(path, "r")) != NULL) {
-            if (fgets(text, sizeof text, f) == NULL)
-                text[0] = '\0';
-            fclose(f);
-        }
-        if (atoi(text) > 0)
-            return (pid_t)atoi(text);
+        if (t_children(p->pid, &child, 1) == 1)
+            return child;
         pause_10ms();
     }
     return 0;
-}
-
-bool reaches(pid_t pid, const char *states)
-{
-    for (int tries = 0; tries < 2000; tries++) {
-        if (strchr(states, t_state(pid)))
-            return true;
-        pause_10ms();
-    }
-    return false;
 }
 
 int objects(const char *kind)

@@ -36,14 +36,10 @@ const char *bench_path(const char *prog);
  * second process: that one's pid, or 0 if none came (it ended first, or 20 s
  * passed). The objects of a run are made before the fork: they exist then. */
 pid_t start_bench(struct t_proc *p, const char *prog, const char *const args[]);
-/* Does PID come to a state among STATES (letters of t_state: "S" asleep,
- * "T" stopped) within 20 s? For a process that is not ours to wait for: the
- * benchmark's second one, or its first one that is still running. */
-bool reaches(pid_t pid, const char *states);
 /* Has PID ended (gone, or a zombie) within 20 s? */
 static inline bool gone(pid_t pid)
 {
-    return reaches(pid, "?Z");
+    return t_reaches(pid, "?Z");
 }
 
 /* How many objects /proc/sysvipc/KIND ("shm", "sem", "msg") lists, in this
@@ -51,16 +47,6 @@ static inline bool gone(pid_t pid)
 int objects(const char *kind);
 /* Does DIR hold an entry whose name starts with PREFIX? */
 bool has_entry(const char *dir, const char *prefix);
-
-/* NEED for two numbers: a failure says what was seen and what was wanted. */
-#define NEED_EQ(got, want) do { \
-        long got_ = (long)(got), want_ = (long)(want); \
-        if (got_ != want_) { \
-            fprintf(stderr, "%s:%d: failed: %s is %ld, not %ld\n", \
-                    __FILE__, __LINE__, #got, got_, want_); \
-            return 1; \
-        } \
-    } while (0)
 
 void add_runs_tests(Suite *s);          /* runs.c: every mechanism runs and checks */
 void add_ends_tests(Suite *s);          /* ends.c: Ctrl-C, a process lost */

@@ -268,7 +268,7 @@ static void stop_the_child(const struct mech *m, bool spins)
 
     ck_assert_msg(child != 0, "%s did not fork", m->prog);
     ck_assert_int_eq(kill(child, SIGSTOP), 0);      /* that one only: the lesson */
-    ck_assert_msg(reaches(child, "T"), "%s: the child is in state %c, not stopped (T)",
+    ck_assert_msg(t_reaches(child, "T"), "%s: the child is in state %c, not stopped (T)",
                   m->name, t_state(child));
     if (spins) {
         long before = voluntary_switches(p.pid);
@@ -276,7 +276,7 @@ static void stop_the_child(const struct mech *m, bool spins)
         ck_assert_msg(voluntary_switches(p.pid) == before, "%s: the parent slept %ld times "
                       "in 0.2 s", m->name, voluntary_switches(p.pid) - before);
     } else {
-        ck_assert_msg(reaches(p.pid, "S"), "%s: the parent is in state %c, not asleep (S)",
+        ck_assert_msg(t_reaches(p.pid, "S"), "%s: the parent is in state %c, not asleep (S)",
                       m->name, t_state(p.pid));
     }
     t_kill(&p, SIGTERM);

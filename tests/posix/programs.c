@@ -339,24 +339,6 @@ START_TEST(psem_counter_without_lock_never_gains)
 }
 END_TEST
 
-/* The children of PID, from /proc/PID/task/PID/children: up to MAX of them
- * into PIDS; how many there are, or -1 if the kernel has no such file. */
-static int children_of(pid_t pid, pid_t *pids, int max)
-{
-    char path[80];
-    long child;
-    int n = 0;
-    FILE *f;
-
-    snprintf(path, sizeof path, "/proc/%ld/task/%ld/children", (long)pid, (long)pid);
-    if ((f = fopen(path, "r")) == NULL)
-        return -1;
-    while (n < max && fscanf(f, "%ld", &child) == 1)
-        pids[n++] = (pid_t)child;
-    fclose(f);
-    return n;
-}
-
 /* kill -INT of psem_counter's parent alone (not Ctrl-C, which signals the
  * whole group): its children end too, by the SIGTERM PR_SET_PDEATHSIG sends
  * (or exit 1, if the parent was gone before they asked for it), instead of
@@ -372,7 +354,7 @@ START_TEST(psem_counter_children_die_with_parent)
     ck_assert_int_eq(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
     t_start(&p, 0, "chapters/posix/psem_counter",
             (const char *const[]){ "4", "10000000", NULL });      /* seconds of work */
-    for (int ms = 0; ms < 20000 && (n = children_of(p.pid, kids, 4)) >= 0 && n < 4; ms++)
+    for (int ms = 0; ms < 20000 && (n = t_children(p.pid, kids, 4)) >= 0 && n < 4; ms++)
         nanosleep(&(struct timespec){ .tv_nsec = 1000000 }, NULL);
     if (n == -1)
         T_SKIP("no /proc/PID/task/PID/children here (a kernel without CONFIG_PROC_CHILDREN)");
