@@ -107,13 +107,15 @@ $(SUITES): %: %.c tests/harness.o tests/harness.h $(HEADERS) $(LIBS) .flags
 	    -o $(tmp) $< $(filter %.c,$(call sections,$@)) tests/harness.o $(LIBS) $(CHECK_LIBS) \
 	    && mv -f $(tmp) $@
 
-# Every suite runs, even after one fails, side by side (one more at a time
-# than there are CPUs, for they often wait; or CHECK_JOBS); each one's output
+# The suites are built, then every suite runs, even after one fails, side by
+# side (one more at a time than there are CPUs, for they often wait; or
+# CHECK_JOBS); each one's output
 # is printed whole when it ends. Then the claims ledger is checked against the
 # tests that ran. The exit status says whether all of it held.
 CHECK_JOBS ?= $(shell echo $$(( $$(nproc 2>/dev/null || echo 1) + 1 )))
-check: all $(SUITES)
+check: all
 	$(call need_tools,$(TEST_TOOLS))
+	$(Q)$(MAKE) --no-print-directory -j$(CHECK_JOBS) $(SUITES)
 	$(Q)mkdir -p tests/logs; status=0; \
 	printf '%s\n' $(SUITES) | xargs -P $(CHECK_JOBS) -I{} sh -c \
 	    'out=$$(./{} 2>&1); rc=$$?; printf "%s\n" "$$out"; exit $$rc' || status=1; \
