@@ -109,9 +109,9 @@ $(SUITES): %: %.c tests/harness.o tests/harness.h $(HEADERS) $(LIBS) .flags
 
 # The suites are built, then every suite runs, even after one fails, side by
 # side (one more at a time than there are CPUs, for they often wait; or
-# CHECK_JOBS); each one's output
-# is printed whole when it ends. Then the claims ledger is checked against the
-# tests that ran. The exit status says whether all of it held.
+# CHECK_JOBS); each one's output is printed whole when it ends. Then the
+# claims ledger is checked against the tests that ran. The exit status says
+# whether all of it held.
 CHECK_JOBS ?= $(shell echo $$(( $$(nproc 2>/dev/null || echo 1) + 1 )))
 check: all
 	$(call need_tools,$(TEST_TOOLS))
