@@ -92,19 +92,21 @@ $(PROGRAMS): %: %.c $(HEADERS) $(wildcard chapters/*/*.h) $(LIBS) .flags
 SUITES := $(patsubst %.c,%,$(sort $(wildcard tests/test_*.c)))
 SUITES := tests/test_ftok $(filter-out tests/test_ftok,$(SUITES))
 
-tests/harness.o: tests/harness.c tests/harness.h $(HEADERS) .flags
+# The harness: tests/harness.h, what the suites see; tests/harness/*.c.
+HARNESS_OBJS := $(patsubst %.c,%.o,$(wildcard tests/harness/*.c))
+tests/harness/%.o: tests/harness/%.c tests/harness/internal.h tests/harness.h $(HEADERS) .flags
 	$(need_check)
-	$(call say,CC,$@) $(CC) $(BASE_CFLAGS) $(CFLAGS) $(CHECK_CFLAGS) -c -o $(tmp) $< \
+	$(call say,CC,$@) $(CC) $(BASE_CFLAGS) $(CFLAGS) $(CHECK_CFLAGS) -Itests -c -o $(tmp) $< \
 	    && mv -f $(tmp) $@
 
 # A suite is tests/test_TOPIC.c, and the sections it is split into, if any:
 # tests/TOPIC/*.c (with the suite's own header there), linked into one binary.
 sections = $(wildcard $(patsubst tests/test_%,tests/%,$(1))/*.[ch])
 $(foreach s,$(SUITES),$(eval $(s): $(call sections,$(s))))
-$(SUITES): %: %.c tests/harness.o tests/harness.h $(HEADERS) $(LIBS) .flags
+$(SUITES): %: %.c $(HARNESS_OBJS) tests/harness.h $(HEADERS) $(LIBS) .flags
 	$(need_check)
 	$(call say,CC,$@) $(CC) $(BASE_CFLAGS) $(CFLAGS) $(CHECK_CFLAGS) -Itests $(LDFLAGS) \
-	    -o $(tmp) $< $(filter %.c,$(call sections,$@)) tests/harness.o $(LIBS) $(CHECK_LIBS) \
+	    -o $(tmp) $< $(filter %.c,$(call sections,$@)) $(HARNESS_OBJS) $(LIBS) $(CHECK_LIBS) \
 	    && mv -f $(tmp) $@
 
 # The suites are built, then every suite runs, even after one fails, side by
@@ -195,6 +197,6 @@ setup:
 	@$(MAKE) --no-print-directory all book
 
 clean:
-	rm -f $(PROGRAMS) $(SUITES) common/*.o common/*.a chapters/*/*.o tests/*.o .flags \
-	    chapters/*/*.tmp* common/*.tmp* tests/*.tmp*
+	rm -f $(PROGRAMS) $(SUITES) common/*.o common/*.a chapters/*/*.o tests/*.o tests/*/*.o .flags \
+	    chapters/*/*.tmp* common/*.tmp* tests/*.tmp* tests/*/*.tmp*
 	rm -rf book/build tests/logs
