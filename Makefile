@@ -157,13 +157,16 @@ $(BENCH_OUT): $(BENCH_PROGRAMS) chapters/bench/run-bench | $(lastword $(SESSION_
 bench: $(BENCH_PROGRAMS)
 	$(Q)chapters/bench/run-bench $(if $(QUICK),--quick -o book/build/bench-quick,-o book/build/bench)
 
-book/build/index.html: $(wildcard book/*.adoc) $(wildcard chapters/*/*.c) \
+# asciidoctor finds book/docinfo.html (the page's own style) by the output's
+# suffix: the temporary name keeps it.
+html_tmp = $(@D)/.tmp$$$$-$(@F)
+book/build/index.html: $(wildcard book/*.adoc) book/docinfo.html $(wildcard chapters/*/*.c) \
                        $(SESSION_OUT) book/build/claims.adoc $(BENCH_OUT)
 	$(call need,asciidoctor,asciidoctor)
 	$(call say,BOOK,$@) asciidoctor -v --failure-level=WARN -a source-highlighter=rouge \
-	    -o $(tmp) book/index.adoc 2>$(tmp).log; status=$$?; cat $(tmp).log >&2; \
-	    ! grep -q 'invalid reference' $(tmp).log && [ $$status -eq 0 ] \
-	    && rm -f $(tmp).log && mv -f $(tmp) $@ || { rm -f $(tmp) $(tmp).log; exit 1; }
+	    -a docinfo=shared -o $(html_tmp) book/index.adoc 2>$(tmp).log; status=$$?; \
+	    cat $(tmp).log >&2; ! grep -q 'invalid reference' $(tmp).log && [ $$status -eq 0 ] \
+	    && rm -f $(tmp).log && mv -f $(html_tmp) $@ || { rm -f $(html_tmp) $(tmp).log; exit 1; }
 
 # --- setting up ---------------------------------------------------------------
 DEB_PACKAGES := gcc libc6-dev make pkg-config check asciidoctor ruby-rouge perl procps util-linux
