@@ -3,6 +3,7 @@
 #   make            build every program, common/libipclab.a and common/libsysvipc.a
 #   make check      build and run the Check suites (SANITIZE=1: under ASan+UBSan)
 #   make book       write book/build/index.html (running make bench first if need be)
+#   make pdf        the same book as one PDF, for print: book/build/ipclab.pdf
 #   make bench      run the benchmarks (chapters/bench): book/build/bench/;
 #                   QUICK=1: a few seconds, to see that all runs (not a measurement)
 #   make deps       install the Debian packages the lab needs (apt-get, sudo if not root)
@@ -17,7 +18,7 @@
 .DEFAULT_GOAL := all
 .DELETE_ON_ERROR:
 .SUFFIXES:
-.PHONY: all check book bench deps setup clean
+.PHONY: all check book pdf bench deps setup clean
 
 # --- tools and flags ----------------------------------------------------------
 CFLAGS ?= -O2 -g
@@ -160,20 +161,30 @@ bench: $(BENCH_PROGRAMS)
 # asciidoctor finds book/docinfo.html (the page's own style) by the output's
 # suffix: the temporary name keeps it.
 html_tmp = $(@D)/.tmp$$$$-$(@F)
-book/build/index.html: $(wildcard book/*.adoc) book/docinfo.html $(wildcard chapters/*/*.c) \
-                       $(SESSION_OUT) book/build/claims.adoc $(BENCH_OUT)
+BOOK_SOURCES := $(wildcard book/*.adoc) $(wildcard chapters/*/*.c) $(SESSION_OUT) \
+                book/build/claims.adoc $(BENCH_OUT)
+book/build/index.html: $(BOOK_SOURCES) book/docinfo.html
 	$(call need,asciidoctor,asciidoctor)
 	$(call say,BOOK,$@) asciidoctor -v --failure-level=WARN -a source-highlighter=rouge \
 	    -a docinfo=shared -o $(html_tmp) book/index.adoc 2>$(tmp).log; status=$$?; \
 	    cat $(tmp).log >&2; ! grep -q 'invalid reference' $(tmp).log && [ $$status -eq 0 ] \
 	    && rm -f $(tmp).log && mv -f $(html_tmp) $@ || { rm -f $(html_tmp) $(tmp).log; exit 1; }
 
+# The same book for print, with asciidoctor-pdf (make deps installs it where
+# the distribution has it). The plots are found where the page has them.
+pdf: book/build/ipclab.pdf
+
+book/build/ipclab.pdf: $(BOOK_SOURCES)
+	$(call need,asciidoctor-pdf,ruby-asciidoctor-pdf)
+	$(call say,PDF,$@) asciidoctor-pdf --failure-level=WARN -a source-highlighter=rouge \
+	    -a imagesdir=build -o $(tmp) book/index.adoc && mv -f $(tmp) $@
+
 # --- setting up ---------------------------------------------------------------
 DEB_PACKAGES := gcc libc6-dev make pkg-config check asciidoctor ruby-rouge perl procps util-linux
-# For the benchmarks' plots and their comparison with independent tools:
-# installed where the distribution has them (Ubuntu has no linux-perf), and
-# run-bench says what it could not do without them.
-OPTIONAL_PACKAGES := gnuplot-nox linux-perf rt-tests
+# For the benchmarks' plots and their comparison with independent tools, and
+# for make pdf: installed where the distribution has them (Ubuntu has no
+# linux-perf); run-bench and make pdf say what they could not do without them.
+OPTIONAL_PACKAGES := gnuplot-nox linux-perf rt-tests ruby-asciidoctor-pdf
 
 deps:
 	@command -v dpkg-query >/dev/null || { \
@@ -190,7 +201,7 @@ deps:
 	$$sudo apt-get update -q || exit 1; \
 	for p in $$optional; do \
 	    if apt-cache show $$p >/dev/null 2>&1; then missing="$$missing $$p"; \
-	    else echo "deps: $$p is not in this distribution; make bench does without it"; fi; \
+	    else echo "deps: $$p is not in this distribution; what needs it says so"; fi; \
 	done; \
 	[ -z "$$missing" ] || { echo "deps: installing" $$missing; \
 	    $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing; }
