@@ -159,7 +159,9 @@ bench: $(BENCH_PROGRAMS)
 	$(Q)chapters/bench/run-bench $(if $(QUICK),--quick -o book/build/bench-quick,-o book/build/bench)
 
 # asciidoctor finds book/docinfo.html (the page's own style) by the output's
-# suffix: the temporary name keeps it.
+# suffix: the temporary name keeps it. A page that would load anything from
+# the network (a web font, a script, an image) fails the build: the book is
+# read offline, in class.
 html_tmp = $(@D)/.tmp$$$$-$(@F)
 BOOK_SOURCES := $(wildcard book/*.adoc) $(wildcard chapters/*/*.c) $(SESSION_OUT) \
                 book/build/claims.adoc $(BENCH_OUT)
@@ -168,6 +170,8 @@ book/build/index.html: $(BOOK_SOURCES) book/docinfo.html
 	$(call say,BOOK,$@) asciidoctor -v --failure-level=WARN -a source-highlighter=rouge \
 	    -a docinfo=shared -o $(html_tmp) book/index.adoc 2>$(tmp).log; status=$$?; \
 	    cat $(tmp).log >&2; ! grep -q 'invalid reference' $(tmp).log && [ $$status -eq 0 ] \
+	    && { ! grep -Eo '<(link|script|img)[^>]* (href|src)="https?:[^"]*' $(html_tmp) \
+	         || { echo "$@: the page would load the above from the network"; false; }; } \
 	    && rm -f $(tmp).log && mv -f $(html_tmp) $@ || { rm -f $(html_tmp) $(tmp).log; exit 1; }
 
 # The same book for print, with asciidoctor-pdf (make deps installs it where
