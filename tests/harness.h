@@ -48,7 +48,8 @@ void t_test(const char *name, void (*body)(int), int i);
     static void name##_body(int _i CK_ATTRIBUTE_UNUSED)
 
 /* Every way of adding a test goes through _tcase_add_test: with T_TEST=NAME
- * in the environment, only the test NAME is added (CK_RUN_CASE=NAME, Check's
+ * in the environment, only the test NAME is added, and a NAME that is no
+ * test of the suite ends the run at once, exit 2 (CK_RUN_CASE=NAME, Check's
  * own, runs one test case). */
 void t_add_test(TCase *tc, const TTest *tt, int signal, int exit_value, int start, int end);
 #define _tcase_add_test t_add_test

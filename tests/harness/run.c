@@ -18,12 +18,17 @@
 #include <sys/wait.h>
 
 #undef _tcase_add_test
+enum { EXIT_NO_SUCH_TEST = 3 };
+static int tests_added;                 /* T_TEST names no test: a typo, said so */
+
 void t_add_test(TCase *tc, const TTest *tt, int signal, int exit_value, int start, int end)
 {
     const char *only = getenv("T_TEST");
 
-    if (only == NULL || *only == '\0' || strcmp(only, tt->name) == 0)
+    if (only == NULL || *only == '\0' || strcmp(only, tt->name) == 0) {
         _tcase_add_test(tc, tt, signal, exit_value, start, end);
+        tests_added++;
+    }
 }
 
 const char *const t_kind_name[3] = { "shm", "sem", "msg" };
@@ -451,6 +456,11 @@ int t_main(Suite *(*make_suite)(void))
     if (runner == 0) {
         SRunner *sr = srunner_create(make_suite());
 
+        if (tests_added == 0) {
+            fprintf(stderr, "%s: T_TEST=%s: no test of that name in this suite\n",
+                    program_invocation_short_name, getenv("T_TEST"));
+            exit(EXIT_NO_SUCH_TEST);
+        }
         srunner_set_log(sr, log);
         srunner_run_all(sr, CK_ENV);
         status = srunner_ntests_failed(sr);
@@ -463,7 +473,7 @@ int t_main(Suite *(*make_suite)(void))
         while (waitpid(runner, &status, 0) == -1 && errno == EINTR)
             ;
     status = runner == -1 ? -1 : t_status(status);
-    if (status > 1)
+    if (status > 1 && status != EXIT_NO_SUCH_TEST)
         printf("%s: the run was interrupted (status %d); removing what it left\n",
                program_invocation_short_name, status);
     publish("log");
@@ -471,5 +481,7 @@ int t_main(Suite *(*make_suite)(void))
     leaks = sweep(NULL, false);
     nftw(h_rundir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
     fflush(stdout);
+    if (status == EXIT_NO_SUCH_TEST)
+        return 2;                       /* a bad command line, as the programs say */
     return status == 0 && leaks == 0 ? 0 : 1;
 }
