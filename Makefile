@@ -8,6 +8,8 @@
 #                   QUICK=1: a few seconds, to see that all runs (not a measurement)
 #   make deps       install the Debian packages the lab needs (apt-get, sudo if not root)
 #   make setup      deps, then all and book: everything a fresh machine needs
+#   make grade      grade the labs (LAB=name: one); make lab-reset LAB=name
+#   make handout    the lab for students, without the labs' solutions
 #   make clean      remove everything the build made
 #   V=1             show full command lines
 #
@@ -18,7 +20,7 @@
 .DEFAULT_GOAL := all
 .DELETE_ON_ERROR:
 .SUFFIXES:
-.PHONY: all check book pdf bench deps setup clean
+.PHONY: all check book pdf bench deps setup clean grade lab-reset handout
 
 # --- tools and flags ----------------------------------------------------------
 CFLAGS ?= -O2 -g
@@ -59,7 +61,7 @@ need = $(if $(shell PATH="$$PATH:/sbin:/usr/sbin" command -v $(1) 2>/dev/null),,
 need_tools = $(foreach t,$(1),$(call need,$(firstword $(subst :, ,$(t))),$(lastword $(subst :, ,$(t)))))
 # The commands the sample sessions and the tests run, beside the lab's own.
 SESSION_TOOLS := bash:bash ipcs:util-linux ipcrm:util-linux perl:perl sysctl:procps awk:mawk
-TEST_TOOLS := $(SESSION_TOOLS) unshare:util-linux ipcmk:util-linux timeout:coreutils ldd:libc-bin
+TEST_TOOLS := $(SESSION_TOOLS) unshare:util-linux ipcmk:util-linux timeout:coreutils ldd:libc-bin patch:patch
 need_check = $(call need,pkg-config,pkg-config)$(if $(shell pkg-config --exists check && echo y),,$(error the Check library was not found: install the Debian package check, or run 'make deps'))
 
 # --- common: the error helper and the seed's wrapper library ------------------
@@ -110,17 +112,21 @@ $(SUITES): %: %.c $(HARNESS_OBJS) tests/harness.h $(HEADERS) $(LIBS) .flags
 	    -o $(tmp) $< $(filter %.c,$(call sections,$@)) $(HARNESS_OBJS) $(LIBS) $(CHECK_LIBS) \
 	    && mv -f $(tmp) $@
 
+include tests/labs/labs.mk
+
 # The suites are built, then every suite runs, even after one fails, side by
 # side (one more at a time than there are CPUs, for they often wait; or
-# CHECK_JOBS); each one's output is printed whole when it ends. Then the
-# claims ledger is checked against the tests that ran. The exit status says
-# whether all of it held.
+# CHECK_JOBS), and beside them each lab's grader is proven on its starter,
+# solution and mistakes (tests/labs/prove); each one's output is printed
+# whole when it ends. Then the claims ledger is checked against the tests
+# that ran. The exit status says whether all of it held.
 CHECK_JOBS ?= $(shell echo $$(( $$(nproc 2>/dev/null || echo 1) + 1 )))
 check: all
 	$(call need_tools,$(TEST_TOOLS))
-	$(Q)$(MAKE) --no-print-directory -j$(CHECK_JOBS) $(SUITES)
+	$(Q)$(MAKE) --no-print-directory -j$(CHECK_JOBS) $(SUITES) $(GRADERS) $(LAB_VARIANTS)
+	$(if $(PROVEN_LABS),,@echo "labs: no solutions here (a handout): the graders are not proven")
 	$(Q)mkdir -p tests/logs; status=0; \
-	printf '%s\n' $(SUITES) | xargs -P $(CHECK_JOBS) -I{} sh -c \
+	printf '%s\n' $(SUITES) $(PROVEN_LABS:%='tests/labs/prove %') | xargs -P $(CHECK_JOBS) -I{} sh -c \
 	    'out=$$(./{} 2>&1); rc=$$?; printf "%s\n" "$$out"; exit $$rc' || status=1; \
 	tests/check-claims || status=1; \
 	exit $$status
@@ -184,7 +190,7 @@ book/build/ipclab.pdf: $(BOOK_SOURCES)
 	    -a imagesdir=build -o $(tmp) book/index.adoc && mv -f $(tmp) $@
 
 # --- setting up ---------------------------------------------------------------
-DEB_PACKAGES := gcc libc6-dev make pkg-config check asciidoctor ruby-rouge perl procps util-linux
+DEB_PACKAGES := gcc libc6-dev make pkg-config check asciidoctor ruby-rouge perl procps util-linux patch
 # For the benchmarks' plots and their comparison with independent tools, and
 # for make pdf: installed where the distribution has them (Ubuntu has no
 # linux-perf); run-bench and make pdf say what they could not do without them.
@@ -215,6 +221,7 @@ setup:
 	@$(MAKE) --no-print-directory all book
 
 clean:
-	rm -f $(PROGRAMS) $(SUITES) common/*.o common/*.a chapters/*/*.o tests/*.o tests/*/*.o .flags \
-	    chapters/*/*.tmp* common/*.tmp* tests/*.tmp* tests/*/*.tmp*
-	rm -rf book/build tests/logs
+	rm -f $(PROGRAMS) $(SUITES) $(GRADERS) $(LAB_PROGRAMS) common/*.o common/*.a chapters/*/*.o \
+	    tests/*.o tests/*/*.o .flags chapters/*/*.tmp* chapters/*/labs/*.tmp* common/*.tmp* \
+	    tests/*.tmp* tests/*/*.tmp*
+	rm -rf book/build tests/logs tests/labs/build

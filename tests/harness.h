@@ -34,6 +34,12 @@
 #include <linux/capability.h>   /* CAP_IPC_OWNER, ... for t_capable */
 
 int t_main(Suite *(*make_suite)(void));   /* the suite is made in the child */
+/* The same, for a lab's grader: the tests run without Check's output, then
+ * REPORT(sr) prints their results (tests/labs/grade.c). */
+int t_main_reporting(Suite *(*make_suite)(void), void (*report)(SRunner *sr));
+/* How long the test NAME took, in seconds (its body, in its process); -1 if
+ * it did not run. For REPORT. */
+double t_duration(const char *name);
 
 /* Every test body runs in a child of the process Check forks for it: when
  * the body fails or crashes, that process removes what the test made (the
@@ -61,8 +67,8 @@ void t_new_file(char path[PATH_MAX]);
  * any object and recorded for the leak guard. */
 key_t t_key(int id, char path[PATH_MAX]);
 const char *t_rundir(void);
-/* The top of the source tree: sessions, ledgers, sources. (Programs run from
- * a copy that every user can reach: see t_start.) */
+/* The top of the source tree, above the test binary: sessions, ledgers,
+ * sources. (Programs run from a copy that every user can reach: see t_start.) */
 const char *t_top(void);
 
 /* A POSIX IPC name unique to the run, "/ipclab-SUITE-PID-N", written to NAME
@@ -94,6 +100,11 @@ int t_set(enum t_kind kind, int id, long uid, long gid, int mode);
 int t_rm(enum t_kind kind, int id);                              /* IPC_RMID */
 /* Record an id made elsewhere (printed by a program) for the leak guard. */
 void t_track(enum t_kind kind, int id);
+/* Remove now what the running test recorded (t_get, t_track, t_posix_name)
+ * or what has one of its keys (t_key), where it is still there: how many,
+ * each described in SAID ("shm id 5 (key 0x...)", "message queue /x"). For
+ * a grader, whose test fails when a program left something behind. */
+int t_leftovers(char *said, size_t size);
 /* Is there an object of this kind with this id? (read from /proc/sysvipc) */
 bool t_exists(enum t_kind kind, int id);
 /* Its mode as /proc/sysvipc shows it to anyone, whatever the mode allows;
@@ -106,13 +117,15 @@ int t_proc_mode(enum t_kind kind, int id);
  * object made and not yet removed), every signal at its default action, and
  * gets SIGTERM when the test process ends (every program of the lab cleans
  * up on it). A test that waits for it (t_wait, t_finish, t_run) waits up to
- * T_LIMIT seconds from its start: then its group gets SIGTERM, and SIGKILL
- * five seconds later. The limit is generous: a loaded machine is slow. */
-enum { T_LIMIT = 120 };
+ * t_limit seconds from its start: then its group gets SIGTERM, and SIGKILL
+ * five seconds later. The limit, 120 s, is generous: a loaded machine is
+ * slow. A lab's grader sets less (tests/labs/grade.h). */
+extern int t_limit;
 struct t_proc {
     pid_t pid;                  /* and its process group */
     int in, out, err;           /* our ends of its stdin, stdout, stderr; -1: closed */
     int status;                 /* after t_wait: exit code, or 128 + signal */
+    bool ended_by_limit;        /* after t_wait: its time limit ended it */
     int pidfd;                  /* readable when it has ended */
     struct timespec started;
 };
@@ -141,7 +154,7 @@ bool t_ended(struct t_proc *p);
 void t_kill(struct t_proc *p, int sig);
 /* Read from FD (its out or err) until the text read so far, TEXT (SIZE
  * bytes with the NUL, NUL-terminated to begin with), holds WANT; false at end
- * of file or after T_LIMIT s. WANT NULL: to the end of file (true then). */
+ * of file or after t_limit s. WANT NULL: to the end of file (true then). */
 bool t_read_until(int fd, char *text, size_t size, const char *want);
 /* A wait status as an exit code, or 128 + the signal that ended it. */
 int t_status(int wstatus);
@@ -151,6 +164,7 @@ int t_status(int wstatus);
  * SIGPIPE from then on (a program may not read all its input). */
 struct t_run {
     int status;             /* exit code, or 128 + signal number */
+    bool ended_by_limit;    /* it ran past t_limit and was ended */
     char out[16384];        /* stdout, NUL-terminated (cut if longer) */
     char err[4096];         /* stderr, likewise */
 };

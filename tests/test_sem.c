@@ -73,8 +73,8 @@ void until_waiting(struct t_proc *p, int id, int n, int cmd, int count)
         if (p != NULL && t_ended(p))
             ck_abort_msg("the waiter ended (status %d) with %s %d, not %d", t_wait(p), what,
                          seen, count);
-        ck_assert_msg(now.tv_sec - t0.tv_sec < T_LIMIT, "%s of %d[%d] is %d, not %d, after %d s",
-                      what, id, n, seen, count, T_LIMIT);
+        ck_assert_msg(now.tv_sec - t0.tv_sec < t_limit, "%s of %d[%d] is %d, not %d, after %d s",
+                      what, id, n, seen, count, t_limit);
         nanosleep(&(struct timespec){ .tv_nsec = 1000000 }, NULL);
     }
 }

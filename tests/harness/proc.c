@@ -20,6 +20,8 @@ int t_status(int wstatus)
     return WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 128 + WTERMSIG(wstatus);
 }
 
+int t_limit = 120;
+
 static double seconds_since(const struct timespec *t0)
 {
     struct timespec t1;
@@ -32,7 +34,7 @@ static double seconds_since(const struct timespec *t0)
  * (PLUS: five seconds after the limit, for the clean-up SIGTERM asks for). */
 static int ms_left(const struct t_proc *p, double plus)
 {
-    double left = T_LIMIT + plus - seconds_since(&p->started);
+    double left = t_limit + plus - seconds_since(&p->started);
 
     return left > 0 ? (int)(left * 1000) + 1 : 0;
 }
@@ -133,6 +135,7 @@ static void start(struct t_proc *p, int flags, const char *path, const char *con
         p->err = err[0];
     }
     p->status = -1;
+    p->ended_by_limit = false;
     keep_end(p->in);
     keep_end(p->out);
     if (p->err != -1)
@@ -187,8 +190,9 @@ static void await_end(struct t_proc *p)
 
     if (poll(&ended, 1, ms_left(p, 0)) == 1)
         return;
+    p->ended_by_limit = true;
     fprintf(stderr, "%s: pid %d still running after %d s: SIGTERM to its group\n",
-            h_test_name, (int)p->pid, T_LIMIT);
+            h_test_name, (int)p->pid, t_limit);
     kill(-p->pid, SIGTERM);
     if (poll(&ended, 1, ms_left(p, 5)) == 0)
         kill(-p->pid, SIGKILL);
@@ -223,7 +227,7 @@ bool t_read_until(int fd, char *text, size_t size, const char *want)
 
     clock_gettime(CLOCK_MONOTONIC, &t0);
     while (want == NULL || strstr(text, want) == NULL) {
-        int left = (int)((T_LIMIT - seconds_since(&t0)) * 1000);
+        int left = (int)((t_limit - seconds_since(&t0)) * 1000);
         ssize_t got;
 
         if (n + 1 >= size || left <= 0 ||
@@ -262,9 +266,9 @@ static int drain(struct t_proc *p, const char *input, char *out, size_t nout, ch
 
         if (ready == 0 && !termed) {
             fprintf(stderr, "%s: pid %d still running after %d s: SIGTERM to its group\n",
-                    h_test_name, (int)p->pid, T_LIMIT);
+                    h_test_name, (int)p->pid, t_limit);
             kill(-p->pid, SIGTERM);
-            termed = true;
+            termed = p->ended_by_limit = true;
             continue;
         }
         if (ready == 0) {
@@ -322,6 +326,7 @@ void t_run_argv(struct t_run *r, const char *input, const char *prog, const char
     r->out[0] = r->err[0] = '\0';
     t_start(&p, 0, prog, argv);
     r->status = drain(&p, input, r->out, sizeof r->out, r->err, sizeof r->err);
+    r->ended_by_limit = p.ended_by_limit;
 }
 
 void t_run(struct t_run *r, const char *input, const char *prog, ...)

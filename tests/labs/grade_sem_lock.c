@@ -1,0 +1,125 @@
+/* grade_sem_lock: the grader of the lab sem_lock (chapters/sem/labs/sem_lock.c,
+ * statement in book/sem.adoc). See grade.h. */
+#define _GNU_SOURCE
+#include "grade.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/sem.h>
+
+/* The semaphore set the program says it made ("lock: semaphore set N"),
+ * recorded for the leak guard; -1 if it names none. */
+static int lock_id(const char *out)
+{
+    const char *at = strstr(out, "semaphore set ");
+    int id = -1;
+
+    if (at == NULL || sscanf(at, "semaphore set %d", &id) != 1 || id < 0)
+        return -1;
+    t_track(T_SEM, id);
+    return id;
+}
+
+START_TEST(counts_every_increment)
+{
+    struct t_run r;
+
+    g_run(&r, NULL, "4", "20000", NULL);
+    lock_id(r.out);
+    ck_assert_msg(r.status == 0, "`sem_lock 4 20000` %s; it said: %s", g_status(r.status, r.ended_by_limit), r.err);
+    ck_assert_msg(strstr(r.out, "counter 80000, expected 80000\n") != NULL,
+                  "increments were lost: is every increment between lock() and unlock(), "
+                  "and does lock() wait while another process holds the lock? "
+                  "`sem_lock 4 20000` printed:\n%s", r.out);
+}
+END_TEST
+
+START_TEST(the_lock_is_one_semaphore_set_at_1)
+{
+    struct t_proc p;
+    struct semid_ds ds;
+    char out[256] = "";
+    int id, value;
+
+    g_start(&p, 0, (const char *[]){ "1", "10000000", NULL });
+    ck_assert_msg(t_read_until(p.out, out, sizeof out, "\n"),
+                  "`sem_lock 1 10000000` printed no first line");
+    id = lock_id(out);
+    ck_assert_msg(id >= 0, "no semaphore set: lock_create() must make the set and leave "
+                  "its id in semid. `sem_lock 1 10000000` printed:\n%s", out);
+    ck_assert_msg(semctl(id, 0, IPC_STAT, (union semun){ .buf = &ds }) == 0,
+                  "semaphore set %d, which sem_lock printed, is not there: %m", id);
+    ck_assert_msg(ds.sem_nsems == 1, "the lock's set has %lu semaphores, not 1",
+                  (unsigned long)ds.sem_nsems);
+    value = semctl(id, 0, GETVAL);
+    ck_assert_msg(value == 0 || value == 1, "the lock's semaphore is %d while one process "
+                  "counts: it must be 1 (free) or 0 (taken)", value);
+    t_kill(&p, SIGINT);
+    t_finish(&p, NULL, 0, (char[512]){ "" }, 512);
+}
+END_TEST
+
+START_TEST(survives_a_holder_that_dies)
+{
+    struct t_run r;
+
+    t_limit = 8;                        /* it takes a fraction of a second */
+    g_run(&r, NULL, "--crash", "3", "20000", NULL);
+    lock_id(r.out);
+    ck_assert_msg(!r.ended_by_limit, "`sem_lock --crash 3 20000` %s after process 1 died "
+                  "holding the lock: the others wait for a lock nobody will give back. Take "
+                  "and give the lock with SEM_UNDO, so that the kernel gives it back when "
+                  "its holder dies.", g_status(r.status, r.ended_by_limit));
+    ck_assert_msg(r.status == 0 && strstr(r.out, "counter 50000, expected 50000\n"),
+                  "`sem_lock --crash 3 20000` %s, where it should count 50000. It printed:\n%s%s",
+                  g_status(r.status, r.ended_by_limit), r.out, r.err);
+}
+END_TEST
+
+START_TEST(removes_the_set_at_exit)
+{
+    struct t_run r;
+
+    g_run(&r, NULL, "2", "1000", NULL);
+    ck_assert_msg(lock_id(r.out) >= 0, "no semaphore set: lock_create() must make the set and "
+                  "leave its id in semid. `sem_lock 2 1000` printed:\n%s", r.out);
+    ck_assert_msg(r.status == 0, "`sem_lock 2 1000` %s: %s", g_status(r.status, r.ended_by_limit), r.err);
+    g_no_leftovers("After `sem_lock 2 1000` ended");
+}
+END_TEST
+
+START_TEST(ctrl_c_removes_the_set)
+{
+    struct t_proc p;
+    char out[256] = "";
+
+    g_start(&p, 0, (const char *[]){ "2", "10000000", NULL });
+    ck_assert_msg(t_read_until(p.out, out, sizeof out, "\n") && lock_id(out) >= 0,
+                  "no semaphore set: lock_create() must make the set and leave its id in "
+                  "semid. `sem_lock 2 10000000` printed:\n%s", out);
+    t_kill(&p, SIGINT);
+    t_finish(&p, NULL, 0, (char[512]){ "" }, 512);
+    ck_assert_msg(p.status < 128 && !p.ended_by_limit,
+                  "after Ctrl-C, sem_lock did not end cleanly: it %s",
+                  g_status(p.status, p.ended_by_limit));
+    g_no_leftovers("After Ctrl-C");
+}
+END_TEST
+
+static Suite *make_suite(void)
+{
+    Suite *s = suite_create("sem_lock");
+
+    g_add(s, counts_every_increment);
+    g_add(s, the_lock_is_one_semaphore_set_at_1);
+    g_add(s, survives_a_holder_that_dies);
+    g_add(s, removes_the_set_at_exit);
+    g_add(s, ctrl_c_removes_the_set);
+    return s;
+}
+
+int main(void)
+{
+    return g_main("chapters/sem/labs/sem_lock", make_suite);
+}
