@@ -129,12 +129,12 @@ static void report(SRunner *sr)
         bool ok = tr_rtype(results[i]) == CK_PASS;
 
         if (ok && skipped(name, reason, sizeof reason)) {
-            printf("  %-44s SKIP  %s\n", name, reason);
+            printf("  %-46s  SKIP  %s\n", name, reason);
             continue;
         }
         counted++;
         passed += ok;
-        printf("  %-44s %-4s  %5.2f s\n", name, ok ? "OK" : "FAIL", seconds < 0 ? 0 : seconds);
+        printf("  %-46s  %-4s  %5.2f s\n", name, ok ? "OK" : "FAIL", seconds < 0 ? 0 : seconds);
         if (!ok)
             print_indented(tr_msg(results[i]));
     }

@@ -3,10 +3,12 @@
 #define _GNU_SOURCE
 #include "grade.h"
 
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/sem.h>
+#include <unistd.h>
 
 /* The semaphore set the program says it made ("lock: semaphore set N"),
  * recorded for the leak guard; -1 if it names none. */
@@ -35,28 +37,40 @@ START_TEST(counts_every_increment)
 }
 END_TEST
 
-START_TEST(the_lock_is_one_semaphore_set_at_1)
+/* A lock in name only (lock() returns at once) may still count right when
+ * no two increments happen to collide. So the grader takes the lock itself,
+ * as a third process would: the program's two processes must then wait for
+ * it, which semctl GETNCNT counts. */
+START_TEST(the_processes_wait_while_another_holds_the_lock)
 {
+    struct sembuf take = { 0, -1, SEM_UNDO }, give = { 0, +1, SEM_UNDO };
     struct t_proc p;
     struct semid_ds ds;
     char out[256] = "";
-    int id, value;
+    int id, waiting = 0;
 
-    g_start(&p, 0, (const char *[]){ "1", "10000000", NULL });
+    g_start(&p, 0, (const char *[]){ "2", "10000000", NULL });
     ck_assert_msg(t_read_until(p.out, out, sizeof out, "\n"),
-                  "`sem_lock 1 10000000` printed no first line");
+                  "`sem_lock 2 10000000` printed no first line");
     id = lock_id(out);
     ck_assert_msg(id >= 0, "no semaphore set: lock_create() must make the set and leave "
-                  "its id in semid. `sem_lock 1 10000000` printed:\n%s", out);
-    ck_assert_msg(semctl(id, 0, IPC_STAT, (union semun){ .buf = &ds }) == 0,
-                  "semaphore set %d, which sem_lock printed, is not there: %m", id);
-    ck_assert_msg(ds.sem_nsems == 1, "the lock's set has %lu semaphores, not 1",
-                  (unsigned long)ds.sem_nsems);
-    value = semctl(id, 0, GETVAL);
-    ck_assert_msg(value == 0 || value == 1, "the lock's semaphore is %d while one process "
-                  "counts: it must be 1 (free) or 0 (taken)", value);
+                  "its id in semid. `sem_lock 2 10000000` printed:\n%s", out);
+    ck_assert_msg(semctl(id, 0, IPC_STAT, (union semun){ .buf = &ds }) == 0 && ds.sem_nsems == 1,
+                  "the lock must be a set of one semaphore: set %d %s", id,
+                  errno ? "is not there" : "has more");
+    ck_assert_msg(semop(id, &take, 1) == 0, "`sem_lock 2 10000000` did not wait for the lock: "
+                  "its set was gone before the grader could take the lock (it ended at once)");
+    for (int tries = 0; tries < 500 && waiting < 2; tries++) {
+        usleep(10000);
+        waiting = semctl(id, 0, GETNCNT);
+    }
+    semop(id, &give, 1);
     t_kill(&p, SIGINT);
     t_finish(&p, NULL, 0, (char[512]){ "" }, 512);
+    ck_assert_msg(waiting == 2, "while the grader held the lock, %d of the 2 processes of "
+                  "`sem_lock 2 10000000` waited for it, not 2: lock() did not wait. It must "
+                  "take the semaphore with semop(2), which waits while the value is 0",
+                  waiting < 0 ? 0 : waiting);
 }
 END_TEST
 
@@ -112,7 +126,7 @@ static Suite *make_suite(void)
     Suite *s = suite_create("sem_lock");
 
     g_add(s, counts_every_increment);
-    g_add(s, the_lock_is_one_semaphore_set_at_1);
+    g_add(s, the_processes_wait_while_another_holds_the_lock);
     g_add(s, survives_a_holder_that_dies);
     g_add(s, removes_the_set_at_exit);
     g_add(s, ctrl_c_removes_the_set);

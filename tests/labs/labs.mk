@@ -13,6 +13,7 @@ LABS := $(patsubst tests/labs/grade_%.c,%,$(sort $(wildcard tests/labs/grade_*.c
 lab_path = chapters/$(firstword $(subst _, ,$(1)))/labs/$(1)
 LAB_PROGRAMS := $(foreach l,$(LABS),$(call lab_path,$(l)))
 LAB_FILES := $(LAB_PROGRAMS:=.c)
+LAB_STARTERS := $(LAB_PROGRAMS:=.starter.c)
 GRADERS := $(LABS:%=tests/labs/grade_%)
 MISTAKES := $(sort $(wildcard tests/labs/solutions/*.patch))
 # The builds make check grades: tests/labs/build/LAB.VARIANT/LAB, for the
@@ -81,3 +82,14 @@ lab-reset:
 	$(Q)f=$(call lab_path,$(LAB)).c; $(MAKE) --no-print-directory -s $(call lab_path,$(LAB)).starter.c; \
 	    if [ -e $$f ]; then kept=$$f.$$(date +%Y%m%d-%H%M%S); mv $$f $$kept; echo "lab-reset: your file is kept as $$kept"; fi; \
 	    cp $(call lab_path,$(LAB)).starter.c $$f && echo "lab-reset: $$f is the starter again"
+
+# make handout: ipclab-handout.tar.gz, the lab as students get it: what git
+# tracks and the labs' starters, without the solutions (and without CI).
+# In it, make setup, make grade and the book work as here; make check says
+# that it cannot prove the graders.
+handout: $(LAB_STARTERS)
+	$(call need,git,git)
+	$(Q)git rev-parse --is-inside-work-tree >/dev/null 2>&1 || { echo "handout: needs the git clone"; exit 1; }
+	$(call say,TAR,ipclab-handout.tar.gz) { git ls-files | grep -v -e '^tests/labs/solutions/' -e '^\.ci/'; \
+	    printf '%s\n' $(LAB_STARTERS); } | tar -czf ipclab-handout.tar.gz.tmp$$$$ --transform 's,^,ipclab/,' -T - \
+	    && mv -f ipclab-handout.tar.gz.tmp$$$$ ipclab-handout.tar.gz
