@@ -82,6 +82,11 @@ const char *g_status(int status, bool ended_by_limit)
     return text;
 }
 
+const char *g_shown(const char *text)
+{
+    return text[0] != '\0' ? text : "(nothing)\n";
+}
+
 /* Why TEST was skipped, from the run's list of skips; NULL if it was not. */
 static const char *skipped(const char *test, char *reason, size_t size)
 {

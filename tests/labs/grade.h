@@ -49,4 +49,8 @@ void g_no_leftovers(const char *after);
  * t_run or a t_proc). */
 const char *g_status(int status, bool ended_by_limit);
 
+/* TEXT, or "(nothing)\n" when it is empty: what a program printed, for a
+ * message. */
+const char *g_shown(const char *text);
+
 #endif

@@ -40,6 +40,7 @@ $(LAB_FILES): %.c: | %.starter.c
 
 define lab_rules
 $(call lab_path,$(1)).starter.c: tests/labs/solutions/$(1).c tests/labs/make-starter
+	@mkdir -p $$(@D)
 	$$(call say,GEN,$$@) tests/labs/make-starter $$< > $$(tmp) && mv -f $$(tmp) $$@
 $(call variant,$(1),starter): $(call lab_path,$(1)).starter.c $(HEADERS) $(LIBS)
 	@mkdir -p $$(@D)
