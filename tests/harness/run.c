@@ -214,17 +214,16 @@ static int rm_as_owner(enum t_kind kind, int id)
 {
     /* the uid column of /proc/sysvipc: IPC_STAT may be refused */
     static const int uid_column[3] = { 8, 5, 8 };
-    FILE *f = fopen(h_proc_file[kind], "r");
+    FILE *f;
     char line[512];
     long uid = -1;
     pid_t pid;
     int status;
 
-    if (t_rm(kind, id) == 0 || errno != EPERM || f == NULL) {
-        if (f != NULL)
-            fclose(f);
-        return t_rm(kind, id);
-    }
+    if (t_rm(kind, id) == 0)
+        return 0;
+    if (errno != EPERM || (f = fopen(h_proc_file[kind], "r")) == NULL)
+        return -1;
     while (uid == -1 && fgets(line, sizeof line, f) != NULL) {
         long v[9];
         int n = sscanf(line, "%ld %ld %ld %ld %ld %ld %ld %ld %ld", &v[0], &v[1], &v[2],
