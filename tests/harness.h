@@ -43,7 +43,9 @@ double t_duration(const char *name);
 
 /* Every test body runs in a child of the process Check forks for it: when
  * the body fails or crashes, that process removes what the test made (the
- * objects and names recorded under its name) before Check reports it. */
+ * objects and names recorded under its name) before Check reports it. The
+ * body starts without Check's signal handlers (which would end the whole
+ * test from a child of the body that got SIGTERM or SIGALRM). */
 void t_test(const char *name, void (*body)(int), int i);
 #undef START_TEST
 #define START_TEST(name) \
@@ -114,8 +116,8 @@ int t_proc_mode(enum t_kind kind, int id);
 /* --- programs and children ---------------------------------------------------- */
 /* A program or a function running beside the test. It has a process group of
  * its own (Check's timeout or Ctrl-C does not cut it short halfway, with an
- * object made and not yet removed), every signal at its default action, and
- * gets SIGTERM when the test process ends (every program of the lab cleans
+ * object made and not yet removed), every signal at its default action (a
+ * function: as the test body set them; see t_test), and gets SIGTERM when the test process ends (every program of the lab cleans
  * up on it). A test that waits for it (t_wait, t_finish, t_run) waits up to
  * t_limit seconds from its start: then its group gets SIGTERM, and SIGKILL
  * five seconds later. The limit, 120 s, is generous: a loaded machine is

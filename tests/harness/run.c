@@ -326,6 +326,13 @@ void t_test(const char *name, void (*body)(int), int i)
     pid = fork();
     ck_assert(pid != -1);
     if (pid == 0) {
+        for (int sig = 1; sig < NSIG; sig++) {   /* Check's handlers: not the body's */
+            struct sigaction sa;
+
+            if (sigaction(sig, NULL, &sa) == 0 && sa.sa_handler != SIG_IGN &&
+                sa.sa_handler != SIG_DFL)
+                signal(sig, SIG_DFL);
+        }
         body(i);
         _exit(0);                       /* Check's checked teardown runs in the parent */
     }

@@ -21,11 +21,11 @@ static void lines(char *text, size_t size, int n)
         snprintf(text + strlen(text), size - strlen(text), "line %d\n", i);
 }
 
-/* Wait up to 5 s for semaphore NUM of the set with KEY to have WAITING
+/* Wait up to 10 s (a loaded machine is slow) for semaphore NUM of the set with KEY to have WAITING
  * processes asleep on it (semncnt) and the value VALUE (-1: any). */
 static bool comes_to(key_t key, int num, int waiting, int value)
 {
-    for (int tries = 0; tries < 500; tries++) {
+    for (int tries = 0; tries < 1000; tries++) {
         int id = semget(key, 0, 0);
 
         if (id != -1 && semctl(id, num, GETNCNT) == waiting &&
