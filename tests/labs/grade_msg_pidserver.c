@@ -105,14 +105,14 @@ static int client(void *text)
     ssize_t n;
 
     default_signals();
-    sigaction(SIGALRM, &sa, NULL);      /* the alarm ends the wait: EINTR */
+    sigaction(SIGALRM, &sa, NULL);      /* the alarm ends a wait: EINTR */
+    alarm(WAIT);                        /* for room to send, then for the reply */
     strcpy(req.text, text);
     if (msgsnd(msqid, &req, offsetof(struct request_message, text) - sizeof(long)
                + strlen(text), 0) == -1) {
         printf("msgsnd: %s\n", strerrorname_np(errno));
         return 1;
     }
-    alarm(WAIT);
     n = msgrcv(msqid, &reply, sizeof reply.text, getpid(), 0);
     if (n == -1) {
         printf("msgrcv: %s\n", strerrorname_np(errno));
@@ -136,15 +136,15 @@ static int silent_client(void *text)
     return 0;
 }
 
-/* The client C, started with TEXT, must have printed its pid and TEXT in
- * capitals. */
-static void check_answered(struct t_proc *c, const char *text, const char *upper)
+/* The client C, started with TEXT, ended and printed OUT: it must have
+ * printed its pid and TEXT in capitals. */
+static void check_reply(const struct t_proc *c, const char *out, const char *text,
+                        const char *upper)
 {
-    char out[512] = "", want[512];
+    char want[512];
 
-    t_finish(c, out, sizeof out, NULL, 0);
     snprintf(want, sizeof want, "%ld %s\n", (long)c->pid, upper);
-    if (strncmp(out, "msgrcv: ", 8) == 0)
+    if (strncmp(out, "msgrcv: ", 8) == 0 || strncmp(out, "msgsnd: ", 8) == 0)
         ck_abort_msg("a client (pid %ld) sent \"%s\" and got no reply within %d s (%.*s). "
                      "Does take_request() take only requests (msgtyp 1), and answer() send "
                      "the reply with the client's pid as its type?", (long)c->pid, text,
@@ -152,6 +152,15 @@ static void check_answered(struct t_proc *c, const char *text, const char *upper
     ck_assert_msg(strcmp(out, want) == 0, "a client (pid %ld) sent \"%s\"; it wanted the "
                   "reply \"%s\" of type %ld, and got (type, text): %s", (long)c->pid, text,
                   upper, (long)c->pid, out);
+}
+
+/* Wait for the client C, started with TEXT, and check its reply. */
+static void check_answered(struct t_proc *c, const char *text, const char *upper)
+{
+    char out[512] = "";
+
+    t_finish(c, out, sizeof out, NULL, 0);
+    check_reply(c, out, text, upper);
 }
 
 /* Wait up to SECONDS for the queue to hold N messages; its state then. */
@@ -245,8 +254,9 @@ START_TEST(takes_back_a_reply_nobody_read)
                   "a client (pid %ld) sent a request and did not read its reply, which "
                   "must wait on the queue for it; but the queue holds %lu message(s), and "
                   "the last one to take a message off was pid %ld (the server is %ld). Did the "
-                  "server take its own reply back as a request? take_request() must take "
-                  "only requests: msgtyp 1", (long)q.pid, (unsigned long)ds.msg_qnum,
+                  "server take its own reply back? take_request() must take only requests "
+                  "(msgtyp 1), and sweep() only the replies of clients that died",
+                  (long)q.pid, (unsigned long)ds.msg_qnum,
                   (long)ds.msg_lrpid, (long)s.p.pid);
     t_kill(&q, SIGKILL);
     t_wait(&q);
@@ -255,6 +265,63 @@ START_TEST(takes_back_a_reply_nobody_read)
                   "died, and 3 s later it is still on the queue: sweep() must find the "
                   "remembered clients that died (kill(pid, 0): ESRCH) and take their replies "
                   "off (msgrcv of type pid, IPC_NOWAIT)", (long)q.pid);
+    STOP(&s);
+}
+END_TEST
+
+/* Is PID asleep in the system call NR now? (t_blocked_in waits for it.) */
+static bool asleep_in(pid_t pid, long nr)
+{
+    char path[64];
+    long call = -1;
+    FILE *f;
+
+    snprintf(path, sizeof path, "/proc/%ld/syscall", (long)pid);
+    if ((f = fopen(path, "r")) != NULL) {
+        if (fscanf(f, "%ld", &call) != 1)
+            call = -1;                  /* "running" */
+        fclose(f);
+    }
+    return call == nr && t_state(pid) == 'S';
+}
+
+START_TEST(a_full_queue_does_not_stop_the_server)
+{
+    char long_text[101];                /* a request of 104 bytes, a reply of 100 */
+    struct server s;
+    struct t_proc c[4], late;
+    struct msqid_ds ds;
+    char out[512] = "";
+
+    t_limit = 10;
+    memset(long_text, 'x', 100);
+    long_text[100] = '\0';
+    start_server(&s, "200");
+    msqid = s.id;
+    ds = stat_of(s.id);
+    ds.msg_qbytes = 2 * 104;            /* two requests fill it */
+    ck_assert_msg(msgctl(s.id, IPC_SET, &ds) == 0, "msgctl IPC_SET: %m");
+    /* The server works on one request while the others fill the queue and
+     * wait to send: its reply does not fit, and only the server can make room. */
+    for (int i = 0; i < 4; i++)
+        t_fork(&c[i], 0, client, (void *)long_text);
+    t_fork(&late, 0, client, "late");
+    /* A server that waits for room sleeps in msgsnd; ours never does. */
+    for (int i = 0; i < 5000 && !t_ended(&late); i++)    /* 10 s at most */
+        if (asleep_in(s.p.pid, SYS_msgsnd))
+            ck_abort_msg("four clients filled the queue with requests (the grader made its "
+                         "msg_qbytes 208), and the server waits in msgsnd for room for a "
+                         "reply: room that only the server itself could make, by taking a "
+                         "request. answer() must never wait: IPC_NOWAIT, and a reply that "
+                         "does not fit is dropped");
+        else
+            nanosleep(&(struct timespec){ .tv_nsec = 2000000 }, NULL);
+    t_finish(&late, out, sizeof out, NULL, 0);
+    check_reply(&late, out, "late", "LATE");
+    for (int i = 0; i < 4; i++) {       /* answered or not: a reply may be dropped */
+        t_kill(&c[i], SIGKILL);
+        t_wait(&c[i]);
+    }
     STOP(&s);
 }
 END_TEST
@@ -300,6 +367,7 @@ static Suite *make_suite(void)
     g_add(s, answers_each_client_by_pid);
     g_add(s, survives_a_client_killed_mid_request);
     g_add(s, takes_back_a_reply_nobody_read);
+    g_add(s, a_full_queue_does_not_stop_the_server);
     g_add(s, ctrl_c_removes_the_queue);
     g_add(s, a_second_server_on_the_key_is_refused);
     return s;
