@@ -94,7 +94,8 @@ static ssize_t take_request(struct request *req)
     //>  * msgtyp takes requests and never a reply? A request longer than
     //>  * struct request must not stop the server: MSG_NOERROR cuts it.
     //>  * Return the length of the text: what msgrcv returned, less the
-    //>  * bytes of the pid in front of it. */
+    //>  * bytes of the pid in front of it (a message too short to hold a
+    //>  * pid: set req->pid to 0, and main drops it). */
     //> (void)req;
     //> pause();                           /* until a signal: remove this */
     //> errno = EINTR;
@@ -105,9 +106,11 @@ static ssize_t take_request(struct request *req)
 
     if (n == -1)
         return -1;
-    if (n < (ssize_t)offsetof(struct request, text))
-        n = offsetof(struct request, text);     /* too short: no text, and no pid */
     *req = m.req;
+    if (n < (ssize_t)offsetof(struct request, text)) {
+        req->pid = 0;                   /* too short to hold a pid: main drops it */
+        return 0;
+    }
     return n - (ssize_t)offsetof(struct request, text);
     // END SOLUTION
 }
