@@ -289,7 +289,7 @@ START_TEST(a_full_queue_does_not_stop_the_server)
 {
     char long_text[101];                /* a request of 104 bytes, a reply of 100 */
     struct server s;
-    struct t_proc c[4], late;
+    struct t_proc c[4], late;      /* four that fill the queue, one after them */
     struct msqid_ds ds;
     char out[512] = "";
 
@@ -305,17 +305,22 @@ START_TEST(a_full_queue_does_not_stop_the_server)
      * wait to send: its reply does not fit, and only the server can make room. */
     for (int i = 0; i < 4; i++)
         t_fork(&c[i], 0, client, (void *)long_text);
-    t_fork(&late, 0, client, "late");
-    /* A server that waits for room sleeps in msgsnd; ours never does. */
-    for (int i = 0; i < 5000 && !t_ended(&late); i++)    /* 10 s at most */
+    /* Until the four have sent (each waits for its reply, or has it), a
+     * server that waits for room sleeps in msgsnd; ours never does. */
+    for (int i = 0, sent = 0; i < 5000 && sent < 4; i++) {     /* 10 s at most */
         if (asleep_in(s.p.pid, SYS_msgsnd))
             ck_abort_msg("four clients filled the queue with requests (the grader made its "
                          "msg_qbytes 208), and the server waits in msgsnd for room for a "
                          "reply: room that only the server itself could make, by taking a "
                          "request. answer() must never wait: IPC_NOWAIT, and a reply that "
                          "does not fit is dropped");
-        else
-            nanosleep(&(struct timespec){ .tv_nsec = 2000000 }, NULL);
+        nanosleep(&(struct timespec){ .tv_nsec = 2000000 }, NULL);
+        sent = 0;
+        for (int j = 0; j < 4; j++)
+            sent += t_ended(&c[j]) || asleep_in(c[j].pid, SYS_msgrcv);
+    }
+    /* then one more, which the server must answer */
+    t_fork(&late, 0, client, "late");
     t_finish(&late, out, sizeof out, NULL, 0);
     check_reply(&late, out, "late", "LATE");
     for (int i = 0; i < 4; i++) {       /* answered or not: a reply may be dropped */
