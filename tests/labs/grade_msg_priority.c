@@ -136,6 +136,7 @@ START_TEST(work_takes_the_most_urgent_first)
     struct jobs j;
     struct t_proc p;
     char out[1024] = "", err[1024] = "";
+    unsigned long left;
 
     t_limit = 5;
     make_jobs(&j);
@@ -145,9 +146,14 @@ START_TEST(work_takes_the_most_urgent_first)
     queue_job(&j, 1, "second of 1");
     queue_job(&j, 2, "two");
     start_worker(&p, &j, NULL);
-    wait_for_qnum(j.id, 0);
+    left = wait_for_qnum(j.id, 0);
     pause_ms(100);                      /* for the last line to come out */
     stop_worker(&p, out, sizeof out, err, sizeof err);
+    if (left == 5 && out[0] == '\0')
+        ck_abort_msg("`msg_priority work` took none of the 5 jobs the grader queued (of "
+                     "priorities 5, 1, 3, 1, 2) in 3 s. Does take_job() call msgrcv? With a "
+                     "positive msgtyp, msgrcv takes only the jobs of exactly that type: which "
+                     "msgtyp takes the lowest type first?");
     if (strcmp(out, "5 five\n1 first of 1\n3 three\n1 second of 1\n2 two\n") == 0)
         ck_abort_msg("`msg_priority work` took the jobs in the order they were queued "
                      "(5, 1, 3, 1, 2), not by priority: which msgtyp makes msgrcv take the "

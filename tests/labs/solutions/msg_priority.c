@@ -57,10 +57,18 @@ struct job {                            /* a message: the priority is its type *
 
 static volatile sig_atomic_t stop;
 
+/* A Ctrl-C that lands just before msgrcv starts to wait would go unseen
+ * until the next job: the alarm interrupts that wait a second later. */
 static void on_stop(int sig)
 {
     (void)sig;
     stop = 1;
+    alarm(1);
+}
+
+static void on_alarm(int sig)
+{
+    (void)sig;
 }
 
 /* Queue the job TEXT with PRIORITY on MSQID: 0, or -1 with errno set. */
@@ -122,13 +130,15 @@ static long remove_queue(int msqid)
 
 static int work(int msqid, long max)
 {
-    struct sigaction sa = { .sa_handler = on_stop };    /* no SA_RESTART: Ctrl-C ends a wait */
+    /* no SA_RESTART: Ctrl-C ends a wait */
+    struct sigaction sa = { .sa_handler = on_stop }, alarm_sa = { .sa_handler = on_alarm };
     char text[TEXT_MAX];
     long priority;
 
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGHUP, &sa, NULL);
+    sigaction(SIGALRM, &alarm_sa, NULL);
     while (!stop) {
         ssize_t n = take_job(msqid, max, &priority, text);
 
