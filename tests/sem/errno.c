@@ -189,13 +189,19 @@ static int timed_minus_1_s(void *ctx)
                       &(struct timespec){ .tv_sec = -1 });
 }
 
-/* EFAULT: an address the process may not touch. glibc's semop and
- * semtimedop pass their pointers on as they are; semctl's union goes
- * through syscall(2), so that what answers is the kernel, not glibc. */
+/* EFAULT: an address the process may not touch. glibc's semop passes sops
+ * on as it is; the timeout and semctl's union go through syscall(2), so
+ * that what answers is the kernel, not glibc (which may convert them). */
 static int semop_bad_sops(void *ctx) { return semop(fx(ctx)->id, no_access(), 1); }
 static int timed_bad_timeout(void *ctx)
 {
-    return semtimedop(fx(ctx)->id, &(struct sembuf){ 1, -1, 0 }, 1, no_access());
+    struct sembuf take = { 1, -1, 0 };
+
+#ifdef SYS_semtimedop
+    return (int)syscall(SYS_semtimedop, fx(ctx)->id, &take, 1, no_access());
+#else
+    return semtimedop(fx(ctx)->id, &take, 1, no_access());
+#endif
 }
 static int raw_semctl(int id, int cmd, void *arg)
 {

@@ -171,12 +171,13 @@ static void on_usr1(int sig)
     (void)sig;
 }
 
-/* Makes semop ARG (a struct semop_wait) with a SIGUSR1 handler: semop's errno. */
+/* One operation on set ID, for a child to make. */
 struct semop_wait {
     int id;
     struct sembuf op;
 };
 
+/* Makes ARG's operation with a SIGUSR1 handler set: semop's errno. */
 static int wait_with_handler(void *arg)
 {
     struct semop_wait *w = arg;

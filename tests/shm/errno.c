@@ -7,7 +7,6 @@
 #include "shm.h"
 
 #include <errno.h>
-#include <grp.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
