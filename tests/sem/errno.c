@@ -147,7 +147,7 @@ static int ipc_set_0666(void *ctx)
     return semctl(fx(ctx)->id, 0, IPC_SET, (union semun){ .buf = &ds });
 }
 static int ipc_rmid(void *ctx) { return semctl(fx(ctx)->id, 0, IPC_RMID); }
-/* SEM_STAT of set ID, by its index (as ipcs asks) */
+/* SEM_STAT of set ID, by its index (as ipcs asks without /proc) */
 static int sem_stat(int id)
 {
     struct semid_ds ds;

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <unistd.h>
 
 START_TEST(semctl_union_is_the_fourth_argument)
@@ -199,8 +200,8 @@ END_TEST
 /* --- walking the table: SEM_INFO, SEM_STAT, SEM_STAT_ANY ----------------------------- */
 
 /* SEM_STAT takes an index of the kernel's table, 0 to the highest in use
- * (what SEM_INFO returns), and returns the id of the set there: this is how
- * ipcs lists the sets. An id is its index plus a sequence number times
+ * (what SEM_INFO returns), and returns the id of the set there: ipcs walks
+ * the table so where it cannot read /proc/sysvipc/sem. An id is its index plus a sequence number times
  * IPCMNI (32768): IPC_STAT of an index is refused, while SEM_STAT of an id
  * keeps only its index bits and finds the same set. */
 START_TEST(sem_stat_takes_an_index_not_an_id)
@@ -345,6 +346,40 @@ START_TEST(sem_info_totals_match_proc)
 }
 END_TEST
 
+/* util-linux's ipcs reads /proc/sysvipc/sem; where it cannot, it walks the
+ * table with SEM_INFO and SEM_STAT (its ipcutils.c), and lists the same
+ * sets. In a namespace of our own, with an empty tmpfs over /proc/sysvipc.
+ * 77: that mount cannot be made here. */
+static int ipcs_without_proc_steps(void *unused)
+{
+    int id = semget(IPC_PRIVATE, 2, 0600);
+    char line[64];
+    struct t_run r;
+
+    (void)unused;
+    NEED(id != -1);
+    if (mount("tmpfs", "/proc/sysvipc", "tmpfs", 0, NULL) == -1)
+        return 77;
+    NEED(access("/proc/sysvipc/sem", F_OK) == -1);
+    t_run(&r, NULL, "/usr/bin/ipcs", "-s", NULL);
+    snprintf(line, sizeof line, "0x00000000 %-10d ", id);
+    NEED_EQ(r.status, 0);
+    NEED(strstr(r.out, line) != NULL);
+    return 0;
+}
+
+START_TEST(ipcs_lists_sets_without_proc)
+{
+    int status = t_private_ipc(ipcs_without_proc_steps, NULL);
+
+    if (status == -1)
+        T_SKIP(t_why_not());
+    if (status == 77)
+        T_SKIP("cannot mount a tmpfs over /proc/sysvipc here");
+    ck_assert_msg(status == 0, "status %d (its failed step is on stderr)", status);
+}
+END_TEST
+
 void add_semctl_tests(Suite *s)
 {
     TCase *tc = tcase_create("semctl");
@@ -362,6 +397,7 @@ void add_semctl_tests(Suite *s)
     tcase_add_test(tc, sem_stat_any_needs_no_read_permission);
     tcase_add_test(tc, sem_stat_of_mode_0_with_cap_ipc_owner);
     tcase_add_test(tc, sem_info_totals_match_proc);
+    tcase_add_test(tc, ipcs_lists_sets_without_proc);
     tcase_set_timeout(tc, 120);
     suite_add_tcase(s, tc);
 }

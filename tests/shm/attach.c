@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -193,8 +194,8 @@ END_TEST
 /* --- walking the table: SHM_INFO, SHM_STAT, SHM_STAT_ANY ------------------------------- */
 
 /* SHM_STAT takes an index of the kernel's table, 0 to the highest in use
- * (what SHM_INFO returns), and returns the id of the segment there: this is
- * how ipcs lists the segments. An id is its index plus a sequence number
+ * (what SHM_INFO returns), and returns the id of the segment there: ipcs
+ * walks the table so where it cannot read /proc/sysvipc/shm. An id is its index plus a sequence number
  * times IPCMNI (32768): IPC_STAT of an index is refused, while SHM_STAT of
  * an id keeps only its index bits and finds the same segment. */
 START_TEST(shm_stat_takes_an_index_not_an_id)
@@ -343,6 +344,41 @@ START_TEST(shm_info_totals_match_proc)
 }
 END_TEST
 
+/* util-linux's ipcs reads /proc/sysvipc/shm; where it cannot, it walks the
+ * table with SHM_INFO and SHM_STAT (its ipcutils.c), and lists the same
+ * segments. In a namespace of our own, with an empty tmpfs over
+ * /proc/sysvipc. 77: that mount cannot be made here. */
+static int ipcs_without_proc_steps(void *unused)
+{
+    int id = shmget(IPC_PRIVATE, 100, 0600);
+    char line[64];
+    struct t_run r;
+
+    (void)unused;
+    NEED(id != -1);
+    if (mount("tmpfs", "/proc/sysvipc", "tmpfs", 0, NULL) == -1)
+        return 77;
+    NEED(access("/proc/sysvipc/shm", F_OK) == -1);
+    t_run(&r, NULL, "/usr/bin/ipcs", "-m", NULL);
+    snprintf(line, sizeof line, "0x00000000 %-10d ", id);
+    NEED_EQ(r.status, 0);
+    NEED(strstr(r.out, line) != NULL);
+    NEED(strstr(strstr(r.out, line), " 600        100 ") != NULL);
+    return 0;
+}
+
+START_TEST(ipcs_lists_segments_without_proc)
+{
+    int status = t_private_ipc(ipcs_without_proc_steps, NULL);
+
+    if (status == -1)
+        T_SKIP(t_why_not());
+    if (status == 77)
+        T_SKIP("cannot mount a tmpfs over /proc/sysvipc here");
+    ck_assert_msg(status == 0, "status %d (its failed step is on stderr)", status);
+}
+END_TEST
+
 void add_attach_tests(Suite *s)
 {
     TCase *at = tcase_create("attach"), *ds = tcase_create("shmid_ds");
@@ -360,6 +396,7 @@ void add_attach_tests(Suite *s)
     tcase_add_test(ds, shm_stat_any_needs_no_read_permission);
     tcase_add_test(ds, shm_stat_of_mode_0_with_cap_ipc_owner);
     tcase_add_test(ds, shm_info_totals_match_proc);
+    tcase_add_test(ds, ipcs_lists_segments_without_proc);
     tcase_set_timeout(ds, 60);
     suite_add_tcase(s, ds);
 }

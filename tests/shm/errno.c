@@ -157,7 +157,7 @@ static int ctl_rmid(void *c) { return shmctl(segment_of(c), IPC_RMID, NULL); }
 static int ctl_lock(void *c) { return shmctl(segment_of(c), SHM_LOCK, NULL); }
 static int ctl_unlock(void *c) { return shmctl(segment_of(c), SHM_UNLOCK, NULL); }
 
-/* SHM_STAT of segment ID, by its index (as ipcs asks) */
+/* SHM_STAT of segment ID, by its index (as ipcs asks without /proc) */
 static int shm_stat(int id)
 {
     struct shmid_ds ds;
