@@ -186,7 +186,8 @@ START_TEST(undo_belongs_to_the_process_not_the_thread)
 }
 END_TEST
 
-/* Many processes at once, on three semaphores: each takes 1 of the first and
+/* Many processes at once (a case from the Linux Test Project's list of
+ * semop checks), on three semaphores: each takes 1 of the first and
  * 2 of the second and gives 1 to the third, with SEM_UNDO, and the reverse,
  * ROUNDS times, then takes once more and exits holding. Half of them list
  * the operations in the other order (a semop is all or nothing, so no
