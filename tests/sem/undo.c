@@ -186,10 +186,10 @@ START_TEST(undo_belongs_to_the_process_not_the_thread)
 }
 END_TEST
 
-/* Many processes at once (a case from the Linux Test Project's list of
- * semop checks), on three semaphores: each takes 1 of the first and
- * 2 of the second and gives 1 to the third, with SEM_UNDO, and the reverse,
- * ROUNDS times, then takes once more and exits holding. Half of them list
+/* Many processes at once (a case on the Linux Test Project's list), on
+ * three semaphores: each takes 1 of the first and 2 of the second and gives
+ * 1 to the third, with SEM_UNDO, and the reverse, ROUNDS times, then takes
+ * once more and exits holding. Half of them (by pid) list
  * the operations in the other order (a semop is all or nothing, so no
  * deadlock). The values allow one holder at a time: the others wait, and
  * an exit's undo is what lets the next one go. At the end every value is
