@@ -189,20 +189,26 @@ END_TEST
 /* Many processes at once (a case on the Linux Test Project's list), on
  * three semaphores: each takes 1 of the first and 2 of the second and gives
  * 1 to the third, with SEM_UNDO, and the reverse, ROUNDS times, then takes
- * once more and exits holding. Half of them (by pid) list
+ * once more and exits holding. Every other one lists
  * the operations in the other order (a semop is all or nothing, so no
  * deadlock). The values allow one holder at a time: the others wait, and
  * an exit's undo is what lets the next one go. At the end every value is
  * what it was, and nobody waits. */
 enum { WORKERS = 12, ROUNDS = 100 };
 
+struct worker {
+    int id;
+    bool reverse;
+};
+
 static int take_and_give(void *arg)
 {
-    int id = *(int *)arg, reverse = (getpid() & 1) ? 2 : 0;
+    const struct worker *w = arg;
+    int id = w->id;
     struct sembuf take[3] = { { 0, -1, SEM_UNDO }, { 1, -2, SEM_UNDO }, { 2, +1, SEM_UNDO } };
     struct sembuf give[3] = { { 0, +1, SEM_UNDO }, { 1, +2, SEM_UNDO }, { 2, -1, SEM_UNDO } };
 
-    if (reverse) {                              /* the other order */
+    if (w->reverse) {
         struct sembuf t = take[0], g = give[0];
 
         take[0] = take[2], take[2] = t;
@@ -224,7 +230,7 @@ START_TEST(many_processes_with_undo_leave_the_values)
     struct t_proc p[WORKERS];
 
     for (int w = 0; w < WORKERS; w++)
-        t_fork(&p[w], 0, take_and_give, &id);
+        t_fork(&p[w], 0, take_and_give, &(struct worker){ id, w % 2 == 1 });
     for (int w = 0; w < WORKERS; w++)
         ck_assert_int_eq(t_wait(&p[w]), 0);
     ck_assert_int_eq(semctl(id, 0, GETALL, (union semun){ .array = after }), 0);
