@@ -106,6 +106,8 @@ tests/harness/%.o: tests/harness/%.c tests/harness/internal.h tests/harness.h $(
 # tests/TOPIC/*.c (with the suite's own header there), linked into one binary.
 sections = $(wildcard $(patsubst tests/test_%,tests/%,$(1))/*.[ch])
 $(foreach s,$(SUITES),$(eval $(s): $(call sections,$(s))))
+# The sem suite starts threads (SEM_UNDO belongs to the process, not a thread).
+tests/test_sem: CHECK_LIBS += -pthread
 $(SUITES): %: %.c $(HARNESS_OBJS) tests/harness.h $(HEADERS) $(LIBS) .flags
 	$(need_check)
 	$(call say,CC,$@) $(CC) $(BASE_CFLAGS) $(CFLAGS) $(CHECK_CFLAGS) -Itests $(LDFLAGS) \

@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -77,6 +78,28 @@ void until_waiting(struct t_proc *p, int id, int n, int cmd, int count)
                       what, id, n, seen, count, t_limit);
         nanosleep(&(struct timespec){ .tv_nsec = 1000000 }, NULL);
     }
+}
+
+int sem_index(int id)
+{
+    struct seminfo info;
+    struct semid_ds ds;
+    int top = semctl(0, 0, SEM_INFO, (union semun){ .__buf = &info });
+
+    for (int i = 0; i <= top; i++)
+        if (semctl(i, 0, SEM_STAT_ANY, (union semun){ .buf = &ds }) == id)
+            return i;
+    return -1;
+}
+
+void *no_access(void)
+{
+    static void *page = MAP_FAILED;
+
+    if (page == MAP_FAILED)
+        page = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    ck_assert_msg(page != MAP_FAILED, "mmap: %s", strerror(errno));
+    return page;
 }
 
 static Suite *make_suite(void)

@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 
 struct shmid_ds stat_of(int id)
 {
@@ -78,6 +79,28 @@ int write_in_child(char *at)
 
     t_fork(&p, 0, write_byte, at);
     return t_wait(&p);
+}
+
+int shm_index(int id)
+{
+    struct shm_info info;
+    struct shmid_ds ds;
+    int top = shmctl(0, SHM_INFO, (struct shmid_ds *)&info);
+
+    for (int i = 0; i <= top; i++)
+        if (shmctl(i, SHM_STAT_ANY, &ds) == id)
+            return i;
+    return -1;
+}
+
+void *no_access(void)
+{
+    static void *page = MAP_FAILED;
+
+    if (page == MAP_FAILED)
+        page = mmap(NULL, PAGE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    ck_assert_msg(page != MAP_FAILED, "mmap: %s", strerror(errno));
+    return page;
 }
 
 static Suite *make_suite(void)

@@ -1,10 +1,15 @@
 /* errno.c: how each call fails, one row per case (run by t_errno_case on a
- * fixture set), and what the read and write ("alter") permissions allow. */
+ * fixture set), and what the read and write ("alter") permissions allow.
+ * The cases follow the list that the Linux Test Project's tests of semget,
+ * semop and semctl check (testcases/kernel/syscalls/ipc); the code is ours. */
 #define _GNU_SOURCE
 #include "sem.h"
 
 #include <errno.h>
 #include <stdio.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
 
 /* --- the fixture ------------------------------------------------------------------- */
 
@@ -142,6 +147,73 @@ static int ipc_set_0666(void *ctx)
     return semctl(fx(ctx)->id, 0, IPC_SET, (union semun){ .buf = &ds });
 }
 static int ipc_rmid(void *ctx) { return semctl(fx(ctx)->id, 0, IPC_RMID); }
+/* SEM_STAT of set ID, by its index (as ipcs asks without /proc) */
+static int sem_stat(int id)
+{
+    struct semid_ds ds;
+    int i = sem_index(id);
+
+    return i == -1 ? T_SETUP_FAILED : semctl(i, 0, SEM_STAT, (union semun){ .buf = &ds });
+}
+static int sem_stat_0600(void *ctx) { return sem_stat(fx(ctx)->id); }
+
+/* as a process without capabilities, on a set of its own of mode 0200 */
+static int own_0200_sem_stat(void *ctx)
+{
+    int id = semget(IPC_PRIVATE, 1, IPC_CREAT | 0200), rc, saved;
+
+    (void)ctx;
+    if (id == -1)
+        return T_SETUP_FAILED;
+    t_track(T_SEM, id);
+    rc = sem_stat(id);
+    saved = errno;
+    semctl(id, 0, IPC_RMID);
+    errno = saved;
+    return rc;
+}
+
+/* time runs out: semaphore 0 is 1, semaphore 1 is 0 */
+static const struct timespec ten_ms = { .tv_nsec = 10000000 };
+static int timed_zero(void *ctx)
+{
+    return semtimedop(fx(ctx)->id, &(struct sembuf){ 0, 0, 0 }, 1, &ten_ms);
+}
+static int timed_take(void *ctx)
+{
+    return semtimedop(fx(ctx)->id, &(struct sembuf){ 1, -1, 0 }, 1, &ten_ms);
+}
+static int timed_minus_1_s(void *ctx)
+{
+    return semtimedop(fx(ctx)->id, &(struct sembuf){ 1, -1, 0 }, 1,
+                      &(struct timespec){ .tv_sec = -1 });
+}
+
+/* EFAULT: an address the process may not touch. glibc's semop passes sops
+ * on as it is; the timeout and semctl's union go through syscall(2), so
+ * that what answers is the kernel, not glibc (which may convert them). */
+static int semop_bad_sops(void *ctx) { return semop(fx(ctx)->id, no_access(), 1); }
+static int timed_bad_timeout(void *ctx)
+{
+    struct sembuf take = { 1, -1, 0 };
+
+#ifdef SYS_semtimedop
+    return (int)syscall(SYS_semtimedop, fx(ctx)->id, &take, 1, no_access());
+#else
+    return semtimedop(fx(ctx)->id, &take, 1, no_access());
+#endif
+}
+static int raw_semctl(int id, int cmd, void *arg)
+{
+#ifdef SYS_semctl
+    return (int)syscall(SYS_semctl, id, 0, cmd, arg);
+#else
+    return semctl(id, 0, cmd, arg);     /* through ipc(2): glibc passes it on */
+#endif
+}
+static int ipc_stat_bad_buf(void *ctx) { return raw_semctl(fx(ctx)->id, IPC_STAT, no_access()); }
+static int ipc_set_bad_buf(void *ctx) { return raw_semctl(fx(ctx)->id, IPC_SET, no_access()); }
+static int getall_bad_array(void *ctx) { return raw_semctl(fx(ctx)->id, GETALL, no_access()); }
 
 /* --- the rows ------------------------------------------------------------------------- */
 
@@ -164,6 +236,15 @@ static const struct t_errno_row rows[] = {
     { "semctl, an unknown command", semctl_unknown, EINVAL, T_OWNER },
     { "semctl GETVAL, semnum out of range", getval_sem_2, EINVAL, T_OWNER },
     { "semctl, a removed set", getval_gone, EINVAL, T_OWNER },
+    { "semtimedop waiting for zero, the time runs out (not ETIMEDOUT)", timed_zero, EAGAIN, T_OWNER },
+    { "semtimedop waiting to decrement, the time runs out", timed_take, EAGAIN, T_OWNER },
+    { "semtimedop, a timeout of -1 s", timed_minus_1_s, EINVAL, T_OWNER },
+    { "semtimedop, a timeout at an address it may not read", timed_bad_timeout, EFAULT, T_OWNER },
+    { "semop, sops at an address it may not read", semop_bad_sops, EFAULT, T_OWNER },
+    { "semctl IPC_STAT, a buffer it may not write", ipc_stat_bad_buf, EFAULT, T_OWNER },
+    { "semctl IPC_SET, a buffer it may not read", ipc_set_bad_buf, EFAULT, T_OWNER },
+    { "semctl GETALL, an array it may not write", getall_bad_array, EFAULT, T_OWNER },
+    { "semctl SEM_STAT, own set of mode 0200", own_0200_sem_stat, EACCES, T_PLAIN },
 };
 
 static const struct t_errno_row stranger_rows[] = {
@@ -173,6 +254,7 @@ static const struct t_errno_row stranger_rows[] = {
     { "semctl SETVAL, a set of mode 0600", setval_1, EACCES, T_STRANGER },
     { "semctl IPC_SET, another's set", ipc_set_0666, EPERM, T_STRANGER },
     { "semctl IPC_RMID, another's set", ipc_rmid, EPERM, T_STRANGER },
+    { "semctl SEM_STAT, a set of mode 0600", sem_stat_0600, EACCES, T_STRANGER },
 };
 
 /* Each row on a fresh fixture; the values must not have changed after it. */

@@ -24,6 +24,14 @@ void start_semop(struct t_proc *p, int id, struct sembuf *ops, size_t n);
  * generous bound, not a sleep. P, if not NULL, is the waiter: the test
  * fails at once if it ends instead. */
 void until_waiting(struct t_proc *p, int id, int n, int cmd, int count);
+/* The index of set ID in the kernel's table, found as ipcs finds it without
+ * /proc: SEM_INFO gives the highest index in use, SEM_STAT_ANY the id at each
+ * index (it needs no read permission). -1 if it is not there. Safe in a
+ * child: no assert. */
+int sem_index(int id);
+/* A page this process may not touch (PROT_NONE): where the kernel reads or
+ * writes there, the call fails with EFAULT. */
+void *no_access(void);
 
 void add_semop_tests(Suite *s);
 void add_undo_tests(Suite *s);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <unistd.h>
 
 START_TEST(semctl_union_is_the_fourth_argument)
@@ -196,6 +197,189 @@ START_TEST(nsems_when_opening)
 }
 END_TEST
 
+/* --- walking the table: SEM_INFO, SEM_STAT, SEM_STAT_ANY ----------------------------- */
+
+/* SEM_STAT takes an index of the kernel's table, 0 to the highest in use
+ * (what SEM_INFO returns), and returns the id of the set there: ipcs walks
+ * the table so where it cannot read /proc/sysvipc/sem. An id is its index plus a sequence number times
+ * IPCMNI (32768): IPC_STAT of an index is refused, while SEM_STAT of an id
+ * keeps only its index bits and finds the same set. */
+START_TEST(sem_stat_takes_an_index_not_an_id)
+{
+    int ids[2] = { new_set(1, NULL), new_set(2, NULL) }, at[2] = { -1, -1 };
+    struct semid_ds ds;
+    struct seminfo info;
+    int top = semctl(0, 0, SEM_INFO, (union semun){ .__buf = &info }), k;
+
+    ck_assert_int_ge(top, 0);
+    for (int i = 0; i <= top; i++) {
+        int id = semctl(i, 0, SEM_STAT, (union semun){ .buf = &ds });
+
+        for (k = 0; k < 2; k++)
+            if (id == ids[k]) {
+                ck_assert_uint_eq(ds.sem_nsems, (unsigned)k + 1);
+                at[k] = i;
+            }
+    }
+    ck_assert_msg(at[0] != -1 && at[1] != -1, "SEM_STAT of 0 to %d did not find %d and %d",
+                  top, ids[0], ids[1]);
+    k = ids[0] != at[0] ? 0 : 1;        /* the sequence numbers differ: one is not its index */
+    ck_assert_int_ne(ids[k], at[k]);
+    errno = 0;
+    ck_assert_int_eq(semctl(at[k], 0, IPC_STAT, (union semun){ .buf = &ds }), -1);
+    ck_assert_int_eq(errno, EINVAL);
+    ck_assert_int_eq(semctl(ids[k], 0, SEM_STAT, (union semun){ .buf = &ds }), ids[k]);
+    ck_assert_int_eq(t_rm(T_SEM, ids[0]), 0);
+    ck_assert_int_eq(t_rm(T_SEM, ids[1]), 0);
+}
+END_TEST
+
+/* Without CAP_IPC_OWNER, on its own set of mode 0200 (no read): SEM_STAT
+ * and IPC_STAT are refused, SEM_STAT_ANY (Linux 4.17) is not. */
+static int stat_any_steps(void *unused)
+{
+    int id = semget(IPC_PRIVATE, 3, IPC_CREAT | 0200), i;
+    struct semid_ds ds;
+
+    (void)unused;
+    NEED(id != -1);
+    t_track(T_SEM, id);
+    NEED((i = sem_index(id)) != -1);            /* found with SEM_STAT_ANY */
+    NEED(semctl(i, 0, SEM_STAT, (union semun){ .buf = &ds }) == -1 && errno == EACCES);
+    NEED(semctl(id, 0, IPC_STAT, (union semun){ .buf = &ds }) == -1 && errno == EACCES);
+    NEED_EQ(semctl(i, 0, SEM_STAT_ANY, (union semun){ .buf = &ds }), id);
+    NEED_EQ(ds.sem_nsems, 3);
+    NEED_EQ(ds.sem_perm.mode & 0777, 0200);
+    NEED(semctl(id, 0, IPC_RMID) == 0);
+    return 0;
+}
+
+START_TEST(sem_stat_any_needs_no_read_permission)
+{
+    ck_assert_msg(t_unprivileged(stat_any_steps, NULL) == 0, "a step failed (on stderr)");
+}
+END_TEST
+
+/* CAP_IPC_OWNER passes the read check: SEM_STAT of a set of mode 0. */
+START_TEST(sem_stat_of_mode_0_with_cap_ipc_owner)
+{
+    int id, i;
+    struct semid_ds ds;
+
+    T_NEED_CAP(CAP_IPC_OWNER, "(to read a set of mode 0)");
+    id = t_get(T_SEM, IPC_PRIVATE, IPC_CREAT);
+    ck_assert_int_ne(id, -1);
+    ck_assert_int_ne(i = sem_index(id), -1);
+    ck_assert_int_eq(semctl(i, 0, SEM_STAT, (union semun){ .buf = &ds }), id);
+    ck_assert_int_eq(ds.sem_perm.mode & 0777, 0);
+    ck_assert_int_eq(t_rm(T_SEM, id), 0);
+}
+END_TEST
+
+/* What /proc/sysvipc/sem lists: how many sets, and how many semaphores in
+ * all (its nsems column); the highest index is that of the last one made. */
+static int proc_sem_totals(int *sets, long *sems)
+{
+    FILE *f = fopen("/proc/sysvipc/sem", "r");
+    char line[512];
+    int key, id, mode;
+    long nsems;
+
+    *sets = 0, *sems = 0;
+    NEED(f != NULL);
+    NEED(fgets(line, sizeof line, f) != NULL);          /* the header */
+    while (fgets(line, sizeof line, f) != NULL) {
+        NEED(sscanf(line, "%d %d %o %ld", &key, &id, &mode, &nsems) == 4);
+        *sets += 1, *sems += nsems;
+    }
+    fclose(f);
+    return 0;
+}
+
+/* In an IPC namespace of our own, where only our sets count: SEM_INFO's
+ * semusz is the number of sets and semaem the number of semaphores, as
+ * /proc/sysvipc/sem has them, and it returns the highest index in use;
+ * IPC_INFO puts constants in those two fields. Both give the limits of
+ * kernel.sem. */
+static int sem_info_steps(void *unused)
+{
+    int a, b, c, sets, kernel_sem[4];
+    long sems;
+    struct seminfo use, lim;
+    FILE *f = fopen("/proc/sys/kernel/sem", "r");
+
+    (void)unused;
+    NEED(f != NULL);
+    NEED(fscanf(f, "%d %d %d %d", &kernel_sem[0], &kernel_sem[1], &kernel_sem[2],
+                &kernel_sem[3]) == 4);
+    fclose(f);
+    NEED((a = semget(IPC_PRIVATE, 1, 0600)) != -1);     /* index 0 */
+    NEED((b = semget(IPC_PRIVATE, 2, 0600)) != -1);     /* index 1 */
+    NEED((c = semget(IPC_PRIVATE, 5, 0600)) != -1);     /* index 2 */
+    NEED(semctl(b, 0, IPC_RMID) == 0);
+    NEED(proc_sem_totals(&sets, &sems) == 0);
+    NEED_EQ(sets, 2);
+    NEED_EQ(sems, 6);
+    NEED_EQ(semctl(0, 0, SEM_INFO, (union semun){ .__buf = &use }), 2);
+    NEED_EQ(use.semusz, sets);
+    NEED_EQ(use.semaem, sems);
+    NEED_EQ(semctl(0, 0, IPC_INFO, (union semun){ .__buf = &lim }), 2);
+    NEED_EQ(lim.semusz, 20);            /* SEMUSZ in <linux/sem.h> */
+    NEED_EQ(lim.semaem, SEMVMX);        /* SEMAEM */
+    NEED_EQ(use.semmsl, kernel_sem[0]);
+    NEED_EQ(use.semmns, kernel_sem[1]);
+    NEED_EQ(use.semopm, kernel_sem[2]);
+    NEED_EQ(use.semmni, kernel_sem[3]);
+    NEED_EQ(lim.semmni, use.semmni);
+    NEED_EQ(use.semvmx, SEMVMX);
+    NEED(semctl(a, 0, IPC_RMID) == 0);
+    NEED(semctl(c, 0, IPC_RMID) == 0);
+    NEED_EQ(semctl(0, 0, SEM_INFO, (union semun){ .__buf = &use }), 0);   /* none: 0 */
+    NEED_EQ(use.semusz, 0);
+    NEED_EQ(use.semaem, 0);
+    return 0;
+}
+
+START_TEST(sem_info_totals_match_proc)
+{
+    T_IN_PRIVATE_IPC(sem_info_steps, NULL);
+}
+END_TEST
+
+/* util-linux's ipcs reads /proc/sysvipc/sem; where it cannot, it walks the
+ * table with SEM_INFO and SEM_STAT (its ipcutils.c), and lists the same
+ * sets. In a namespace of our own, with an empty tmpfs over /proc/sysvipc.
+ * 77: that mount cannot be made here. */
+static int ipcs_without_proc_steps(void *unused)
+{
+    int id = semget(IPC_PRIVATE, 2, 0600);
+    char line[64];
+    struct t_run r;
+
+    (void)unused;
+    NEED(id != -1);
+    if (mount("tmpfs", "/proc/sysvipc", "tmpfs", 0, NULL) == -1)
+        return 77;
+    NEED(access("/proc/sysvipc/sem", F_OK) == -1);
+    t_run(&r, NULL, "/usr/bin/ipcs", "-s", NULL);
+    snprintf(line, sizeof line, "0x00000000 %-10d ", id);
+    NEED_EQ(r.status, 0);
+    NEED(strstr(r.out, line) != NULL);
+    return 0;
+}
+
+START_TEST(ipcs_lists_sets_without_proc)
+{
+    int status = t_private_ipc(ipcs_without_proc_steps, NULL);
+
+    if (status == -1)
+        T_SKIP(t_why_not());
+    if (status == 77)
+        T_SKIP("cannot mount a tmpfs over /proc/sysvipc here");
+    ck_assert_msg(status == 0, "status %d (its failed step is on stderr)", status);
+}
+END_TEST
+
 void add_semctl_tests(Suite *s)
 {
     TCase *tc = tcase_create("semctl");
@@ -209,6 +393,11 @@ void add_semctl_tests(Suite *s)
     tcase_add_test(tc, ipc_set_changes_mode_and_owner);
     tcase_add_test(tc, set_outlives_its_creator);
     tcase_add_test(tc, nsems_when_opening);
+    tcase_add_test(tc, sem_stat_takes_an_index_not_an_id);
+    tcase_add_test(tc, sem_stat_any_needs_no_read_permission);
+    tcase_add_test(tc, sem_stat_of_mode_0_with_cap_ipc_owner);
+    tcase_add_test(tc, sem_info_totals_match_proc);
+    tcase_add_test(tc, ipcs_lists_sets_without_proc);
     tcase_set_timeout(tc, 120);
     suite_add_tcase(s, tc);
 }

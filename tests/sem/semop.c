@@ -140,14 +140,27 @@ START_TEST(nowait_is_per_operation)
 }
 END_TEST
 
+/* Who waits: _i 0, a process waiting to decrement (semaphore 0 is 0, it
+ * asks for -1); _i 1, one waiting for zero (semaphore 0 is 1, it asks for
+ * 0). What the kernel counts it in: GETNCNT or GETZCNT. */
+static const struct waiter {
+    unsigned short value;
+    short op;
+    int count;
+} waiters[] = {
+    { 0, -1, GETNCNT },
+    { 1, 0, GETZCNT },
+};
+
 START_TEST(removed_set_wakes_waiter_with_eidrm)
 {
-    int id = new_set(1, NULL);
-    struct sembuf take = { 0, -1, 0 };
+    const struct waiter *w = &waiters[_i];
+    int id = new_set(1, &w->value);
+    struct sembuf op = { 0, w->op, 0 };
     struct t_proc p;
 
-    start_semop(&p, id, &take, 1);
-    until_waiting(&p, id, 0, GETNCNT, 1);
+    start_semop(&p, id, &op, 1);
+    until_waiting(&p, id, 0, w->count, 1);
     ck_assert_int_eq(t_rm(T_SEM, id), 0);
     ck_assert_int_eq(t_wait(&p), EIDRM);
 }
@@ -158,28 +171,36 @@ static void on_usr1(int sig)
     (void)sig;
 }
 
-/* Waits on semaphore 0 of *ID with a SIGUSR1 handler: semop's errno. */
-static int take_with_handler(void *id)
+/* One operation on set ID, for a child to make. */
+struct semop_wait {
+    int id;
+    struct sembuf op;
+};
+
+/* Makes ARG's operation with a SIGUSR1 handler set: semop's errno. */
+static int wait_with_handler(void *arg)
 {
+    struct semop_wait *w = arg;
     /* SA_RESTART does not help: semop is never restarted (signal(7)) */
     struct sigaction sa = { .sa_handler = on_usr1, .sa_flags = SA_RESTART };
 
     NEED(sigaction(SIGUSR1, &sa, NULL) == 0);
-    return semop_errno(*(int *)id, &(struct sembuf){ 0, -1, 0 }, 1);
+    return semop_errno(w->id, &w->op, 1);
 }
 
 START_TEST(handled_signal_interrupts_with_eintr)
 {
-    int id = new_set(1, NULL);
+    const struct waiter *w = &waiters[_i];
+    struct semop_wait arg = { new_set(1, &w->value), { 0, w->op, 0 } };
     struct t_proc p;
 
-    t_fork(&p, 0, take_with_handler, &id);
-    until_waiting(&p, id, 0, GETNCNT, 1);       /* its handler is set by then */
+    t_fork(&p, 0, wait_with_handler, &arg);
+    until_waiting(&p, arg.id, 0, w->count, 1);  /* its handler is set by then */
     t_kill(&p, SIGUSR1);
     ck_assert_int_eq(t_wait(&p), EINTR);
-    ck_assert_int_eq(semctl(id, 0, GETNCNT), 0);
-    ck_assert_int_eq(getval(id, 0), 0);
-    ck_assert_int_eq(t_rm(T_SEM, id), 0);
+    ck_assert_int_eq(semctl(arg.id, 0, w->count), 0);
+    ck_assert_int_eq(getval(arg.id, 0), w->value);
+    ck_assert_int_eq(t_rm(T_SEM, arg.id), 0);
 }
 END_TEST
 
@@ -193,8 +214,8 @@ void add_semop_tests(Suite *s)
     tcase_add_test(tc, several_ops_all_or_nothing);
     tcase_add_test(tc, ops_apply_in_order);
     tcase_add_test(tc, nowait_is_per_operation);
-    tcase_add_test(tc, removed_set_wakes_waiter_with_eidrm);
-    tcase_add_test(tc, handled_signal_interrupts_with_eintr);
+    tcase_add_loop_test(tc, removed_set_wakes_waiter_with_eidrm, 0, T_ROWS(waiters));
+    tcase_add_loop_test(tc, handled_signal_interrupts_with_eintr, 0, T_ROWS(waiters));
     tcase_set_timeout(tc, 120);
     suite_add_tcase(s, tc);
 }

@@ -1,13 +1,19 @@
 /* errno.c: permissions, the errors of the four calls (one table), what
- * shmget does not answer (EIDRM), and the system limits. */
+ * shmget does not answer (EIDRM), huge pages, and the system limits. The
+ * cases follow the list that the Linux Test Project's tests of shmget,
+ * shmat, shmdt and shmctl check (testcases/kernel/syscalls/ipc); the code
+ * is ours. */
 #define _GNU_SOURCE
 #include "shm.h"
 
 #include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 /* Seed 002's names for the permission bits: SHM_R and SHM_W, shifted right
@@ -148,6 +154,51 @@ static int ctl_set(void *c)             /* to the caller, and open to all */
     return shmctl(segment_of(c), IPC_SET, &ds);
 }
 static int ctl_rmid(void *c) { return shmctl(segment_of(c), IPC_RMID, NULL); }
+static int ctl_lock(void *c) { return shmctl(segment_of(c), SHM_LOCK, NULL); }
+static int ctl_unlock(void *c) { return shmctl(segment_of(c), SHM_UNLOCK, NULL); }
+
+/* SHM_STAT of segment ID, by its index (as ipcs asks without /proc) */
+static int shm_stat(int id)
+{
+    struct shmid_ds ds;
+    int i = shm_index(id);
+
+    return i == -1 ? T_SETUP_FAILED : shmctl(i, SHM_STAT, &ds);
+}
+static int shm_stat_fixture(void *c) { return shm_stat(segment_of(c)); }
+static int own_0200_shm_stat(void *c) { (void)c; return on_own(0200, shm_stat); }
+
+/* shmdt takes exactly what shmat returned: one byte further is refused */
+static int dt_one_byte_in(void *c)
+{
+    char *p = shmat(segment_of(c), NULL, 0);
+    int rc, saved;
+
+    if (p == (void *)-1)
+        return T_SETUP_FAILED;
+    rc = shmdt(p + 1);
+    saved = errno;
+    shmdt(p);
+    errno = saved;
+    return rc;
+}
+/* SHM_REMAP replaces what is mapped at the address: it needs one, and
+ * SHM_RND must not round it down to 0 */
+static int at_remap_page_0(void *c) { return at(segment_of(c), (void *)1, SHM_RND | SHM_REMAP); }
+static int at_remap_null(void *c) { return at(segment_of(c), NULL, SHM_REMAP); }
+
+/* EFAULT: a buffer the process may not touch, through syscall(2), so that
+ * what answers is the kernel, not glibc (which may convert the buffer) */
+static int raw_shmctl(int id, int cmd, void *buf)
+{
+#ifdef SYS_shmctl
+    return (int)syscall(SYS_shmctl, id, cmd, buf);
+#else
+    return shmctl(id, cmd, buf);        /* through ipc(2): glibc passes it on */
+#endif
+}
+static int ctl_stat_bad_buf(void *c) { return raw_shmctl(segment_of(c), IPC_STAT, no_access()); }
+static int ctl_set_bad_buf(void *c) { return raw_shmctl(segment_of(c), IPC_SET, no_access()); }
 
 static const struct t_errno_row rows[] = {
     { "shmget, key without a segment, no IPC_CREAT", get_missing, ENOENT, T_OWNER },
@@ -161,9 +212,15 @@ static const struct t_errno_row rows[] = {
     { "shmat read-write, own segment of mode 0400", own_0400_at_rw, EACCES, T_PLAIN },
     { "shmdt of an address on the stack", dt_stack, EINVAL, T_OWNER },
     { "shmdt of a page that is not a segment", dt_page, EINVAL, T_OWNER },
+    { "shmdt one byte into a segment (not page-aligned)", dt_one_byte_in, EINVAL, T_OWNER },
+    { "shmat SHM_RND|SHM_REMAP at an address that rounds down to 0", at_remap_page_0, EINVAL, T_OWNER },
+    { "shmat SHM_REMAP without an address", at_remap_null, EINVAL, T_OWNER },
     { "shmctl with command 12345", ctl_bad_cmd, EINVAL, T_OWNER },
     { "shmctl IPC_STAT of id -1", ctl_bad_id, EINVAL, T_OWNER },
     { "shmctl IPC_STAT, own segment of mode 0200", own_0200_stat, EACCES, T_PLAIN },
+    { "shmctl SHM_STAT, own segment of mode 0200", own_0200_shm_stat, EACCES, T_PLAIN },
+    { "shmctl IPC_STAT, a buffer it may not write", ctl_stat_bad_buf, EFAULT, T_OWNER },
+    { "shmctl IPC_SET, a buffer it may not read", ctl_set_bad_buf, EFAULT, T_OWNER },
 };
 
 static const struct t_errno_row stranger_rows[] = {
@@ -172,6 +229,9 @@ static const struct t_errno_row stranger_rows[] = {
     { "shmctl IPC_STAT as another user", ctl_stat, EACCES, T_STRANGER },
     { "shmctl IPC_SET as another user", ctl_set, EPERM, T_STRANGER },
     { "shmctl IPC_RMID as another user", ctl_rmid, EPERM, T_STRANGER },
+    { "shmctl SHM_LOCK as another user", ctl_lock, EPERM, T_STRANGER },
+    { "shmctl SHM_UNLOCK as another user", ctl_unlock, EPERM, T_STRANGER },
+    { "shmctl SHM_STAT as another user, a segment of mode 0600", shm_stat_fixture, EACCES, T_STRANGER },
 };
 
 /* Each row on a fixture of its own, which no row may change. */
@@ -196,6 +256,107 @@ START_TEST(shm_errno_cases_as_stranger)
 {
     T_NEED_STRANGER();
     errno_case(&stranger_rows[_i]);
+}
+END_TEST
+
+/* --- huge pages ------------------------------------------------------------------------ */
+
+/* What /proc/meminfo and the vm sysctls say of huge pages of the default
+ * size (SIZE bytes; 0 if the kernel has no hugetlbfs). */
+struct huge {
+    unsigned long size;
+    long free, reserved;        /* HugePages_Free, HugePages_Rsvd: promised, not yet used */
+    unsigned long overcommit;   /* vm.nr_overcommit_hugepages: made on demand */
+    gid_t group;                /* vm.hugetlb_shm_group */
+};
+
+static struct huge huge_pages(void)
+{
+    struct huge h = { 0 };
+    FILE *f = fopen("/proc/meminfo", "r");
+    char line[256];
+
+    ck_assert_ptr_nonnull(f);
+    while (fgets(line, sizeof line, f) != NULL) {
+        sscanf(line, "Hugepagesize: %lu kB", &h.size);
+        sscanf(line, "HugePages_Free: %ld", &h.free);
+        sscanf(line, "HugePages_Rsvd: %ld", &h.reserved);
+    }
+    fclose(f);
+    h.size *= 1024;
+    if (h.size != 0) {
+        h.overcommit = sysctl_value("vm/nr_overcommit_hugepages");
+        h.group = (gid_t)sysctl_value("vm/hugetlb_shm_group");
+    }
+    return h;
+}
+
+/* Is this process in group HUGE->group (its gid, or one of its groups)? 1 or 0. */
+static int in_hugetlb_group(void *huge)
+{
+    gid_t group = ((struct huge *)huge)->group, groups[NGROUPS_MAX];
+    int n = getgroups(NGROUPS_MAX, groups);
+
+    if (getegid() == group)
+        return 1;
+    for (int i = 0; i < n; i++)
+        if (groups[i] == group)
+            return 1;
+    return 0;
+}
+
+/* One huge page, SHM_HUGETLB; a segment made by mistake is removed at once. */
+static int get_huge(void *huge)
+{
+    int id = get_segment(IPC_PRIVATE, ((struct huge *)huge)->size, SHM_HUGETLB | IPC_CREAT | 0600);
+
+    if (id != -1)
+        shmctl(id, IPC_RMID, NULL);
+    return id;
+}
+
+/* The same with RLIMIT_MEMLOCK 0: older kernels let any process have huge
+ * pages within its mlock limit (an obsolete way in, which logs a warning). */
+static int get_huge_no_memlock(void *huge)
+{
+    if (setrlimit(RLIMIT_MEMLOCK, &(struct rlimit){ 0, 0 }) == -1)
+        return T_SETUP_FAILED;
+    return get_huge(huge);
+}
+
+/* The kernel checks who asks before it looks for pages: EPERM needs no
+ * huge page to be had. ENOMEM needs none to be had, and a caller let in. */
+static const struct t_errno_row hugetlb_rows[] = {
+    { "shmget SHM_HUGETLB outside vm.hugetlb_shm_group, without CAP_IPC_LOCK",
+      get_huge_no_memlock, EPERM, T_PLAIN },
+    { "shmget SHM_HUGETLB with no huge page free, reserved or overcommitted",
+      get_huge, ENOMEM, T_OWNER },
+};
+
+START_TEST(shm_hugetlb_errno_cases)
+{
+    static char why[256];
+    struct huge h = huge_pages();
+
+    if (h.size == 0)
+        T_SKIP("the kernel has no huge pages (no Hugepagesize in /proc/meminfo)");
+    if (_i == 0 && t_unprivileged(in_hugetlb_group, &h) != 0) {
+        snprintf(why, sizeof why, "a process without capabilities is in vm.hugetlb_shm_group "
+                 "(%u) here: it may have huge pages", (unsigned)h.group);
+        T_SKIP(why);
+    }
+    if (_i == 1 && !t_capable(CAP_IPC_LOCK) && !in_hugetlb_group(&h)) {
+        snprintf(why, sizeof why, "needs CAP_IPC_LOCK or vm.hugetlb_shm_group (%u) to be let "
+                 "ask for huge pages", (unsigned)h.group);
+        T_SKIP(why);
+    }
+    if (_i == 1 && (h.free > h.reserved || h.overcommit > 0)) {
+        snprintf(why, sizeof why, "a huge page can be had here (HugePages_Free %ld, "
+                 "HugePages_Rsvd %ld, vm.nr_overcommit_hugepages %lu): no ENOMEM",
+                 h.free, h.reserved, h.overcommit);
+        T_SKIP(why);
+    }
+    t_errno_case(&hugetlb_rows[_i], &h);
 }
 END_TEST
 
@@ -271,6 +432,7 @@ void add_errno_tests(Suite *s)
     tcase_add_test(tc, mode_zero_attached_by_root);
     tcase_add_loop_test(tc, shm_errno_cases, 0, T_ROWS(rows));
     tcase_add_loop_test(tc, shm_errno_cases_as_stranger, 0, T_ROWS(stranger_rows));
+    tcase_add_loop_test(tc, shm_hugetlb_errno_cases, 0, T_ROWS(hugetlb_rows));
     tcase_add_test(tc, no_eidrm_for_removed_segments);
     tcase_add_test(tc, limits_enospc_and_shmmax);
     tcase_set_timeout(tc, 60);

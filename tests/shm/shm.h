@@ -23,6 +23,14 @@ unsigned long sysctl_value(const char *name);
 /* Read or write the byte at AT in a child: its status, 0 or 128 + SIGSEGV. */
 int read_in_child(char *at);
 int write_in_child(char *at);
+/* The index of segment ID in the kernel's table, found as ipcs finds it
+ * without /proc: SHM_INFO gives the highest index in use, SHM_STAT_ANY the
+ * id at each index (it needs no read permission). -1 if it is not there.
+ * Safe in a child: no assert. */
+int shm_index(int id);
+/* A page this process may not touch (PROT_NONE): where the kernel reads or
+ * writes there, the call fails with EFAULT. */
+void *no_access(void);
 
 void add_life_tests(Suite *s);          /* life.c: make, keep, remove; sizes */
 void add_attach_tests(Suite *s);        /* attach.c: shmat, shmdt; shmid_ds */
