@@ -20,7 +20,7 @@
 .DEFAULT_GOAL := all
 .DELETE_ON_ERROR:
 .SUFFIXES:
-.PHONY: all check book pdf bench deps setup clean
+.PHONY: all check book book-check pdf bench deps setup clean
 
 # --- tools and flags ----------------------------------------------------------
 CFLAGS ?= -O2 -g
@@ -115,8 +115,8 @@ $(SUITES): %: %.c $(HARNESS_OBJS) tests/harness.h $(HEADERS) $(LIBS) .flags
 # The suites are built, then every suite runs, even after one fails, side by
 # side (one more at a time than there are CPUs, for they often wait; or
 # CHECK_JOBS); each one's output is printed whole when it ends. Then the
-# claims ledger is checked against the tests that ran. The exit status says
-# whether all of it held.
+# claims ledger is checked against the tests that ran, and the book's pages in
+# a browser (book-check). The exit status says whether all of it held.
 CHECK_JOBS ?= $(shell echo $$(( $$(nproc 2>/dev/null || echo 1) + 1 )))
 check: all
 	$(call need_tools,$(TEST_TOOLS))
@@ -125,6 +125,7 @@ check: all
 	printf '%s\n' $(SUITES) | xargs -P $(CHECK_JOBS) -I{} sh -c \
 	    'out=$$(./{} 2>&1); rc=$$?; printf "%s\n" "$$out"; exit $$rc' || status=1; \
 	tests/check-claims || status=1; \
+	$(MAKE) --no-print-directory book-check || status=1; \
 	exit $$status
 
 # --- book ---------------------------------------------------------------------
@@ -177,6 +178,14 @@ book/build/index.html: $(BOOK_SOURCES) book/docinfo.html book/make-pages
 	    cat $(tmp).log >&2; ! grep -q 'invalid reference' $(tmp).log && [ $$status -eq 0 ] \
 	    && book/make-pages $(html_tmp) $(@D) \
 	    && rm -f $(tmp).log $(html_tmp) || { rm -f $@ $(html_tmp) $(tmp).log; exit 1; }
+
+# Every page in a real browser (headless Chromium, 400 and 1400 px wide): no
+# sideways scroll, every image loaded, nothing from outside the book. Chromium
+# is not among the packages make deps installs: without it book-check says
+# SKIP, and does not build the book.
+book-check:
+	$(Q)! command -v chromium >/dev/null || $(MAKE) -s --no-print-directory book
+	$(Q)book/check-pages book/build
 
 # The same book for print, with asciidoctor-pdf (make deps installs it where
 # the distribution has it). The plots are found where the page has them.
