@@ -161,6 +161,10 @@ book/build/claims.adoc: $(CLAIMS) $(wildcard tests/*.c tests/*/*.c) $(wildcard b
 	@mkdir -p $(@D)
 	$(call say,GEN,$@) book/claims-to-adoc $(CLAIMS) > $(tmp) && mv -f $(tmp) $@
 
+book/build/labs.adoc: $(wildcard book/*.adoc) $(wildcard tests/labs/grade_*.c) book/labs-to-adoc
+	@mkdir -p $(@D)
+	$(call say,GEN,$@) book/labs-to-adoc > $(tmp) && mv -f $(tmp) $@
+
 # The benchmarks run alone, after the sessions: they measure this machine,
 # and a build beside them would be in their numbers.
 BENCH_OUT := book/build/bench/results.csv
@@ -179,7 +183,8 @@ bench: $(BENCH_PROGRAMS)
 # style) by the output's suffix: the temporary name keeps it.
 html_tmp = $(@D)/.tmp$$$$-$(@F)
 BOOK_SOURCES := $(wildcard book/*.adoc) $(wildcard chapters/*/*.[ch] chapters/*/chapter.mk common/*.[ch]) \
-                $(SESSION_OUT) book/build/claims.adoc $(BENCH_OUT) book/listing-source.rb
+                $(SESSION_OUT) book/build/claims.adoc book/build/labs.adoc $(BENCH_OUT) \
+                book/listing-source.rb
 book/build/index.html: $(BOOK_SOURCES) book/docinfo.html book/make-pages
 	$(call need,asciidoctor,asciidoctor)
 	$(call say,BOOK,$(@D)/) asciidoctor -r ./book/listing-source.rb -v --failure-level=WARN \
