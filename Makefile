@@ -184,7 +184,8 @@ book/build/ipclab.pdf: $(BOOK_SOURCES)
 	    -a imagesdir=build -o $(tmp) book/index.adoc && mv -f $(tmp) $@
 
 # --- setting up ---------------------------------------------------------------
-DEB_PACKAGES := gcc libc6-dev make pkg-config check asciidoctor ruby-rouge perl procps util-linux
+DEB_PACKAGES := gcc libc6-dev make pkg-config check asciidoctor ruby-rouge perl procps util-linux \
+                libncurses-dev tmux
 # For the benchmarks' plots and their comparison with independent tools, and
 # for make pdf: installed where the distribution has them (Ubuntu has no
 # linux-perf); run-bench and make pdf say what they could not do without them.
