@@ -117,6 +117,7 @@ static bool read_set(struct sysv *o, struct blind *b)
     if (rc == -1 && gone(errno))
         return false;
     o->readable = rc != -1;
+    o->nsems = o->readable ? o->nsems : 0;
     b->sets += !o->readable;
     return true;
 }
@@ -151,11 +152,13 @@ static bool read_queue(struct sysv *o, struct blind *b, struct msgbuf *buf, size
 
 // tag::maps[]
 /* The segments PID has attached: in /proc/PID/maps a segment is a shared
- * mapping of "/SYSV" and its key, and the inode number is its shmid. */
+ * mapping of "/SYSV" and its key, and the inode number is its shmid. Each
+ * shmat maps it from offset 0 (a mapping split by mprotect shows more
+ * lines, at other offsets). */
 static int read_maps(struct snap *s, pid_t pid)
 {
     char path[64], line[512], name[64];
-    unsigned long inode;
+    unsigned long offset, inode;
     struct sysv *o;
     FILE *in;
 
@@ -163,9 +166,11 @@ static int read_maps(struct snap *s, pid_t pid)
     if ((in = fopen(path, "r")) == NULL)
         return -1;
     while (fgets(line, sizeof line, in) != NULL) {
-        if (sscanf(line, "%*s %*s %*s %*s %lu %63s", &inode, name) != 2 ||
-            strncmp(name, "/SYSV", 5) != 0 || (o = find(s, 'm', (int)inode)) == NULL)
+        if (sscanf(line, "%*s %*s %lx %*s %lu %63s", &offset, &inode, name) != 3 ||
+            strncmp(name, "/SYSV", 5) != 0 || offset != 0 ||
+            (o = find(s, 'm', (int)inode)) == NULL)
             continue;
+        o->nmaps++;
         if (o->nattached > 0 && o->attached[o->nattached - 1] == pid)
             continue;                   /* attached twice: one pid is enough */
         if (o->nattached < SNAP_MAX_PIDS)

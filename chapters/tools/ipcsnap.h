@@ -40,7 +40,7 @@ struct sysv {
     unsigned long count;    /* nattch; -; messages queued */
     pid_t pid1, pid2;       /* cpid and lpid; -; lspid and lrpid */
     /* segment: who has it attached, from /proc/PID/maps */
-    int nattached;
+    int nattached, nmaps;   /* pids; attachments (a process may attach twice) */
     pid_t attached[SNAP_MAX_PIDS];
     /* set (when readable) and queue (when copied) */
     bool readable;          /* semctl or MSG_COPY worked */

@@ -101,6 +101,8 @@ static void add_line(struct frame *f, bool title, const char *key, const char *f
     va_start(ap, fmt);
     vsnprintf(l->text, sizeof l->text, fmt, ap);
     va_end(ap);
+    for (size_t end = strlen(l->text); end > 0 && l->text[end - 1] == ' '; end--)
+        l->text[end - 1] = '\0';          /* an empty last column */
 }
 // end::frame[]
 
@@ -177,7 +179,7 @@ static void layout(struct frame *f, const struct snap *s, const struct filter *f
                 add_line(f, false, key, "  0x%08x %-10d %-10s %5o %10lu %6lu %-6s %s%s",
                          (unsigned int)o->key, o->id, owner(o->uid), o->mode & 0777, o->size,
                          o->count, o->mode & 01000 ? "dest" : "", text,
-                         o->count > (unsigned long)o->nattached ? " (others unseen)" : "");
+                         o->count > (unsigned long)o->nmaps ? " (and unseen)" : "");
                 continue;
             }
             if (kind == 's') {
@@ -213,7 +215,8 @@ static void layout(struct frame *f, const struct snap *s, const struct filter *f
                          asleep - o->nwaiters);
         }
     }
-    if (flt->kinds[0] == '\0' || strchr(flt->kinds, 'P') != NULL) {
+    if ((flt->kinds[0] == '\0' || strchr(flt->kinds, 'P') != NULL) &&
+        !flt->by_key && flt->id == -1) {        /* POSIX names have no key, no id */
         add_line(f, true, "", "POSIX names: %d", s->nposix);
         add_line(f, true, "", "  kind name                     owner      perms       size");
         for (int i = 0; i < s->nposix; i++) {
@@ -234,11 +237,11 @@ static void layout(struct frame *f, const struct snap *s, const struct filter *f
         add_line(f, false, "! p", "Not seen: the attachments and sleeps of %d process%s we "
                  "may not ptrace", s->blind.procs, s->blind.procs == 1 ? "" : "es");
     if (s->blind.sets > 0)
-        add_line(f, false, "! s", "Not seen: the values of %d sets (no read permission)",
-                 s->blind.sets);
+        add_line(f, false, "! s", "Not seen: the values of %d set%s (no read permission)",
+                 s->blind.sets, s->blind.sets == 1 ? "" : "s");
     if (s->blind.queues > 0)
-        add_line(f, false, "! q", "Not seen: the types in %d queues (no read permission)",
-                 s->blind.queues);
+        add_line(f, false, "! q", "Not seen: the types in %d queue%s (no read permission)",
+                 s->blind.queues, s->blind.queues == 1 ? "" : "s");
     if (s->blind.no_msg_copy)
         add_line(f, false, "! c", "Not seen: message types (this kernel has no MSG_COPY)");
     if (s->blind.no_mqueue)
