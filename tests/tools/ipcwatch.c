@@ -195,7 +195,8 @@ START_TEST(ipcwatch_shm_attached_pids)
     ck_assert_msg(strstr(r.out, want) != NULL, "no \"%s\" in:\n%s", want, r.out);
     t_kill(&child, SIGTERM);
     t_wait(&child);
-    ck_assert_int_eq(t_finish(&writer, NULL, 0, NULL, 0), 0);    /* EOF: it removes both */
+    ck_assert_int_eq(t_finish(&writer, line, sizeof line, ready, sizeof ready), 0);
+    ck_assert_msg(strstr(ready, "removed segment"), "%s", ready);  /* EOF: it removes both */
 }
 END_TEST
 
@@ -405,13 +406,14 @@ static int nobody_watches(void *arg)
 
 START_TEST(ipcwatch_another_user_sees_less)
 {
-    struct ours o = { t_get(T_SEM, IPC_PRIVATE, IPC_CREAT | 0600),
-                      t_get(T_MSG, IPC_PRIVATE, IPC_CREAT | 0600), 0 };
     struct { long type; char c; } m = { 3, 'x' };
-    char id_text[16];
     struct t_proc sleeper;
+    char id_text[16];
+    struct ours o;
 
     T_NEED_STRANGER();
+    o.sem = t_get(T_SEM, IPC_PRIVATE, IPC_CREAT | 0600);
+    o.msg = t_get(T_MSG, IPC_PRIVATE, IPC_CREAT | 0600);
     ck_assert(o.sem != -1 && o.msg != -1);
     ck_assert_int_eq(msgsnd(o.msg, &m, 1, 0), 0);
     text_of(id_text, sizeof id_text, o.sem);
