@@ -342,6 +342,40 @@ START_TEST(ipcwatch_msg_types_and_sleepers)
 }
 END_TEST
 
+/* MSG_COPY's rules, which ipcwatch lives by: msgtyp is a position (0 the
+ * oldest), IPC_NOWAIT is required, the copy leaves the message queued, and
+ * a buffer too short for the message is EINVAL, even with MSG_NOERROR
+ * (which would cut a message msgrcv takes). */
+START_TEST(msg_copy_copies_at_a_position)
+{
+    int id = t_get(T_MSG, IPC_PRIVATE, IPC_CREAT | 0600);
+    struct { long type; char text[16]; } m = { 5, "hello" }, got;
+    struct msqid_ds ds;
+
+    ck_assert(id != -1);
+    ck_assert_int_eq(msgsnd(id, &m, 5, 0), 0);
+    m.type = 2;
+    ck_assert_int_eq(msgsnd(id, &m, 2, 0), 0);
+    if (!kernel_has_msg_copy(id)) {
+        t_rm(T_MSG, id);
+        T_SKIP("this kernel has no MSG_COPY (CONFIG_CHECKPOINT_RESTORE)");
+    }
+    ck_assert_int_eq(msgrcv(id, &got, sizeof got.text, 1, MSG_COPY | IPC_NOWAIT), 2);
+    ck_assert_int_eq(got.type, 2);
+    ck_assert_int_eq(msgrcv(id, &got, sizeof got.text, 0, MSG_COPY | IPC_NOWAIT), 5);
+    ck_assert_int_eq(got.type, 5);
+    ck_assert_int_eq(msgrcv(id, &got, sizeof got.text, 2, MSG_COPY | IPC_NOWAIT), -1);
+    ck_assert_int_eq(errno, ENOMSG);                /* no third message */
+    ck_assert_int_eq(msgrcv(id, &got, sizeof got.text, 0, MSG_COPY), -1);
+    ck_assert_int_eq(errno, EINVAL);                /* without IPC_NOWAIT */
+    ck_assert_int_eq(msgrcv(id, &got, 4, 0, MSG_COPY | IPC_NOWAIT | MSG_NOERROR), -1);
+    ck_assert_int_eq(errno, EINVAL);                /* 4 bytes of room for 5 */
+    ck_assert_int_eq(msgctl(id, IPC_STAT, &ds), 0);
+    ck_assert_int_eq(ds.msg_qnum, 2);               /* both still queued */
+    ck_assert_int_eq(t_rm(T_MSG, id), 0);
+}
+END_TEST
+
 /* --- filters -------------------------------------------------------------------------- */
 
 /* A key picks its objects, an id its one, -m -s -q -P the sections. */
@@ -708,6 +742,7 @@ void add_ipcwatch_tests(Suite *s)
     tcase_add_test(tc, ipcwatch_shm_attached_pids);
     tcase_add_test(tc, ipcwatch_sem_sleepers);
     tcase_add_test(tc, ipcwatch_msg_types_and_sleepers);
+    tcase_add_test(tc, msg_copy_copies_at_a_position);
     tcase_add_test(tc, ipcwatch_filters);
     tcase_add_test(tc, ipcwatch_another_user_sees_less);
     tcase_add_test(tc, ipcwatch_posix_names);
