@@ -396,8 +396,8 @@ static int wait_key(int ms)
     struct pollfd p = { .fd = 0, .events = POLLIN };
     int ch;
 
-    if (poll(&p, 1, ms) == -1)
-        return errno == EINTR ? ERR : -2;
+    if (poll(&p, 1, ms) == -1)          /* a signal: SIGWINCH gives KEY_RESIZE */
+        return errno == EINTR ? getch() : -2;
     if (p.revents & (POLLHUP | POLLERR | POLLNVAL))
         return -2;
     if (!(p.revents & POLLIN))

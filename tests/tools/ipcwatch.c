@@ -528,7 +528,8 @@ static int churn(void *unused)
         msgctl(msg, IPC_RMID, NULL);
         waitpid(child, NULL, 0);
         clock_gettime(CLOCK_MONOTONIC, &now);
-    } while (now.tv_sec - start.tv_sec < 2);
+    } while ((now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000 <
+             1000);
     return 0;
 }
 
@@ -649,7 +650,8 @@ static bool pane_shows(struct t_run *r, bool escapes, const char *want)
 }
 
 /* The view of a set with a sleeper; a change (semctl SETVAL) highlighted;
- * the help; q ends it, status 0, nothing on stderr. */
+ * the help; a window made too small, and big again; q ends it, status 0,
+ * nothing on stderr. */
 START_TEST(ipcwatch_screen_in_tmux)
 {
     int id = t_get(T_SEM, IPC_PRIVATE, IPC_CREAT | 0600);
@@ -672,6 +674,10 @@ START_TEST(ipcwatch_screen_in_tmux)
     TMUX(&r, "send-keys", "h");
     ck_assert_msg(pane_shows(&r, false, "ipcwatch keys"), "%s", r.out);
     TMUX(&r, "send-keys", "x");         /* any key: back */
+    ck_assert_msg(pane_shows(&r, false, "      sem 0: value 1"), "%s", r.out);
+    TMUX(&r, "resize-window", "-x", "50", "-y", "24");     /* too small: says so, waits */
+    ck_assert_msg(pane_shows(&r, false, "too small: 50x24"), "%s", r.out);
+    TMUX(&r, "resize-window", "-x", "80", "-y", "24");
     ck_assert_msg(pane_shows(&r, false, "      sem 0: value 1"), "%s", r.out);
     TMUX(&r, "send-keys", "q");
     ck_assert_int_eq(ipcwatch_ended(err, sizeof err), 0);
