@@ -9,10 +9,12 @@
  * the processes asleep on it and what they asked for, each queue with the
  * types of its waiting messages and who sleeps in msgsnd or msgrcv, and the
  * POSIX names. What changed since the last refresh stays highlighted for a
- * second. It only reads (ipcsnap.c says where each field comes from): it
- * never takes a message or changes a value. What it may not read (another
- * user's process, a set without read permission) it counts and says.
- * --once prints one frame as plain text, --json one snapshot, and exit.
+ * second. It only reads: it never takes a message or changes a value. What
+ * it may not read (another user's process, a set without read permission)
+ * it counts and says. --once prints one frame as plain text, --json one
+ * snapshot, and exit. ipcsnap.c reads a snapshot (and says where each field
+ * comes from), ipcframe.c makes it text or JSON; here, the options and the
+ * screen: ncurses, and a poll() on the terminal between two refreshes.
  *
  * $ ../sem/sem_op $id 0-1 &
  * pid 4242: semop 0-1: waiting
@@ -21,11 +23,11 @@
  *   key        semid      owner      perms  nsems
  *   0x00000000 98307      student      600      1
  *       sem 0: value 0  ncnt 1  zcnt 0  pid 0
- *       asleep: pid 4242 semop 0-1
+ *       asleep: pid 4242 semtimedop 0-1
  */
 #define _GNU_SOURCE
 #include "ipclab.h"
-#include "ipcsnap.h"
+#include "ipcframe.h"
 
 #include <curses.h>
 #include <errno.h>
@@ -68,246 +70,7 @@ static const char keys_help[] =
     "or removes anything: it reads /proc, semctl's GET commands and msgrcv\n"
     "with MSG_COPY (a copy; the message stays queued).\n";
 
-enum { WIDTH = 160, MIN_COLS = 60, MIN_LINES = 8, HOLD_MS = 1000 };
-
-// tag::frame[]
-/* A frame is lines of text, each with a key naming what it shows ("s 98307 0":
- * semaphore 0 of set 98307), so that the next frame's line about the same
- * thing can be compared with it, column by column. */
-struct line {
-    char key[40];
-    char text[WIDTH];
-    bool title;                         /* a section's title or column names */
-    long long hold[WIDTH];              /* until when (ms) each column stays highlighted */
-};
-struct frame {
-    int n, size;
-    struct line *line;
-};
-
-static void add_line(struct frame *f, bool title, const char *key, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static void add_line(struct frame *f, bool title, const char *key, const char *fmt, ...)
-{
-    va_list ap;
-    struct line *l;
-
-    if (f->n == f->size && (f->line = realloc(f->line, (f->size = 2 * f->size + 16) *
-                                                           sizeof *f->line)) == NULL)
-        die("realloc");
-    l = &f->line[f->n++];
-    l->title = title;
-    snprintf(l->key, sizeof l->key, "%s", key);
-    va_start(ap, fmt);
-    vsnprintf(l->text, sizeof l->text, fmt, ap);
-    va_end(ap);
-    for (size_t end = strlen(l->text); end > 0 && l->text[end - 1] == ' '; end--)
-        l->text[end - 1] = '\0';          /* an empty last column */
-}
-// end::frame[]
-
-static const char *owner(unsigned int uid)
-{
-    static char name[16];
-    struct passwd *pw = getpwuid(uid);
-
-    if (pw != NULL)
-        snprintf(name, sizeof name, "%.10s", pw->pw_name);
-    else
-        snprintf(name, sizeof name, "%u", uid);
-    return name;
-}
-
-static int count_kind(const struct snap *s, char kind)
-{
-    int n = 0;
-
-    for (int i = 0; i < s->n; i++)
-        n += s->obj[i].kind == kind;
-    return n;
-}
-
-/* "1234 1240": the pids of a segment or the types of a queue. */
-static void list_of(char *text, size_t size, const long *v, const pid_t *p, int n)
-{
-    text[0] = '\0';
-    for (int i = 0; i < n && strlen(text) + 24 < size; i++)
-        snprintf(text + strlen(text), size - strlen(text), "%s%ld", i ? " " : "",
-                 v ? v[i] : (long)p[i]);
-}
-
-// tag::layout[]
-static void waiters(struct frame *f, const struct sysv *o, char *key)
-{
-    for (int w = 0; w < o->nwaiters; w++) {
-        snprintf(key, 40, "%c %d w %d", o->kind, o->id, o->waiters[w].pid);
-        add_line(f, false, key, "      asleep: pid %d %s %s", o->waiters[w].pid,
-                 o->waiters[w].call, o->waiters[w].what[0] ? o->waiters[w].what
-                 : "(its memory cannot be read)");
-    }
-}
-
-/* The lines of one snapshot, as --once prints them and the screen shows them. */
-static void layout(struct frame *f, const struct snap *s, const struct filter *flt)
-{
-    static const struct { char kind; const char *title, *columns; } sections[] = {
-        { 'm', "Shared memory segments", "key        shmid      owner      perms      bytes"
-                                         " nattch status attached (pids)" },
-        { 's', "Semaphore sets", "key        semid      owner      perms  nsems" },
-        { 'q', "Message queues", "key        msqid      owner      perms   messages"
-                                 "      bytes  lspid  lrpid" },
-    };
-    char key[40], text[WIDTH];
-
-    f->n = 0;
-    for (int k = 0; k < 3; k++) {
-        char kind = sections[k].kind;
-
-        if (flt->kinds[0] != '\0' && strchr(flt->kinds, kind) == NULL)
-            continue;
-        add_line(f, true, "", "%s: %d", sections[k].title, count_kind(s, kind));
-        add_line(f, true, "", "  %s", sections[k].columns);
-        for (int i = 0; i < s->n; i++) {
-            const struct sysv *o = &s->obj[i];
-            int asleep = 0;
-
-            if (o->kind != kind)
-                continue;
-            snprintf(key, sizeof key, "%c %d", kind, o->id);
-            if (kind == 'm') {
-                list_of(text, 64, NULL, o->attached, o->nattached);
-                add_line(f, false, key, "  0x%08x %-10d %-10s %5o %10lu %6lu %-6s %s%s",
-                         (unsigned int)o->key, o->id, owner(o->uid), o->mode & 0777, o->size,
-                         o->count, o->mode & 01000 ? "dest" : "", text,
-                         o->count > (unsigned long)o->nmaps ? " (and unseen)" : "");
-                continue;
-            }
-            if (kind == 's') {
-                add_line(f, false, key, "  0x%08x %-10d %-10s %5o %6lu", (unsigned int)o->key,
-                         o->id, owner(o->uid), o->mode & 0777, o->size);
-                if (!o->readable)
-                    add_line(f, false, key, "      (no read permission: values not shown)");
-                for (int n = 0; n < o->nsems; n++) {
-                    snprintf(key, sizeof key, "s %d %d", o->id, n);
-                    add_line(f, false, key, "      sem %d: value %d  ncnt %d  zcnt %d  pid %d", n,
-                             o->sem[n].value, o->sem[n].ncnt, o->sem[n].zcnt, o->sem[n].pid);
-                    asleep += o->sem[n].ncnt + o->sem[n].zcnt;
-                }
-                if ((unsigned long)o->nsems < o->size)
-                    add_line(f, false, key, "      ... and %lu more", o->size - o->nsems);
-            } else {
-                add_line(f, false, key, "  0x%08x %-10d %-10s %5o %10lu %10lu %6d %6d",
-                         (unsigned int)o->key, o->id, owner(o->uid), o->mode & 0777, o->count,
-                         o->size, o->pid1, o->pid2);
-                list_of(text, sizeof text - 40, o->types, NULL, o->ntypes);
-                snprintf(key, sizeof key, "q %d t", o->id);
-                if (o->readable && o->count > 0)
-                    add_line(f, false, key, "      types: %s%s", text,
-                             o->count > (unsigned long)o->ntypes ? " ..." : "");
-                else if (!o->readable && o->count > 0)
-                    add_line(f, false, key, "      types: not shown (%s)", s->blind.no_msg_copy
-                             ? "no MSG_COPY in this kernel" : "no read permission");
-            }
-            waiters(f, o, key);
-            snprintf(key, sizeof key, "%c %d more", kind, o->id);
-            if (asleep > o->nwaiters)                   /* semncnt + semzcnt says more */
-                add_line(f, false, key, "      %d more asleep: their processes cannot be read",
-                         asleep - o->nwaiters);
-        }
-    }
-    if ((flt->kinds[0] == '\0' || strchr(flt->kinds, 'P') != NULL) &&
-        !flt->by_key && flt->id == -1) {        /* POSIX names have no key, no id */
-        add_line(f, true, "", "POSIX names: %d", s->nposix);
-        add_line(f, true, "", "  kind name                     owner      perms       size");
-        for (int i = 0; i < s->nposix; i++) {
-            const struct posix *p = &s->posix[i];
-
-            snprintf(key, sizeof key, "P %s %.30s", p->kind, p->name);
-            if (strcmp(p->kind, "mq") == 0 && p->size < 0)
-                snprintf(text, sizeof text, "qsize ?");
-            else
-                snprintf(text, sizeof text, "%s%lld", strcmp(p->kind, "mq") ? "" : "qsize ",
-                         p->size);
-            add_line(f, false, key, "  %-4s %-24s %-10s %5o %10s", p->kind, p->name,
-                     owner(p->uid), p->mode, text);
-        }
-    }
-    /* what this user could not see, and why */
-    if (s->blind.procs > 0)
-        add_line(f, false, "! p", "Not seen: the attachments and sleeps of %d process%s we "
-                 "may not ptrace", s->blind.procs, s->blind.procs == 1 ? "" : "es");
-    if (s->blind.sets > 0)
-        add_line(f, false, "! s", "Not seen: the values of %d set%s (no read permission)",
-                 s->blind.sets, s->blind.sets == 1 ? "" : "s");
-    if (s->blind.queues > 0)
-        add_line(f, false, "! q", "Not seen: the types in %d queue%s (no read permission)",
-                 s->blind.queues, s->blind.queues == 1 ? "" : "s");
-    if (s->blind.no_msg_copy)
-        add_line(f, false, "! c", "Not seen: message types (this kernel has no MSG_COPY)");
-    if (s->blind.no_mqueue)
-        add_line(f, false, "! m", "Not seen: POSIX queues (no mqueue filesystem is mounted)");
-}
-// end::layout[]
-
-// tag::json[]
-static void json(const struct snap *s)
-{
-    const char *sep = "";
-
-    printf("{\"objects\": [\n");
-    for (int i = 0; i < s->n; i++, sep = ",\n") {
-        const struct sysv *o = &s->obj[i];
-
-        printf("%s {\"kind\": \"%s\", \"id\": %d, \"key\": \"0x%08x\", \"uid\": %u, "
-               "\"cuid\": %u, \"perms\": \"%o\"", sep, o->kind == 'm' ? "shm" : o->kind == 's'
-               ? "sem" : "msg", o->id, (unsigned int)o->key, o->uid, o->cuid, o->mode & 0777);
-        if (o->kind == 'm') {
-            printf(", \"size\": %lu, \"nattch\": %lu, \"cpid\": %d, \"lpid\": %d, "
-                   "\"dest\": %s, \"attached\": [", o->size, o->count, o->pid1, o->pid2,
-                   o->mode & 01000 ? "true" : "false");
-            for (int a = 0; a < o->nattached; a++)
-                printf("%s%d", a ? ", " : "", o->attached[a]);
-            printf("]}");
-            continue;
-        }
-        if (o->kind == 's') {
-            printf(", \"nsems\": %lu, \"readable\": %s, \"sems\": [", o->size,
-                   o->readable ? "true" : "false");
-            for (int n = 0; n < o->nsems; n++)
-                printf("%s{\"num\": %d, \"value\": %d, \"ncnt\": %d, \"zcnt\": %d, \"pid\": %d}",
-                       n ? ", " : "", n, o->sem[n].value, o->sem[n].ncnt, o->sem[n].zcnt,
-                       o->sem[n].pid);
-        } else {
-            printf(", \"bytes\": %lu, \"messages\": %lu, \"lspid\": %d, \"lrpid\": %d, "
-                   "\"readable\": %s, \"types\": [", o->size, o->count, o->pid1, o->pid2,
-                   o->readable ? "true" : "false");
-            for (int t = 0; t < o->ntypes; t++)
-                printf("%s%ld", t ? ", " : "", o->types[t]);
-        }
-        printf("], \"asleep\": [");
-        for (int w = 0; w < o->nwaiters; w++)
-            printf("%s{\"pid\": %d, \"call\": \"%s\", \"what\": \"%s\"}", w ? ", " : "",
-                   o->waiters[w].pid, o->waiters[w].call, o->waiters[w].what);
-        printf("]}");
-    }
-    printf("\n],\n\"posix\": [\n");
-    for (int i = 0; i < s->nposix; i++) {
-        const struct posix *p = &s->posix[i];
-
-        printf("%s {\"kind\": \"%s\", \"name\": \"", i ? ",\n" : "", p->kind);
-        for (const char *c = p->name; *c; c++)      /* a name may hold any byte but / */
-            printf((unsigned char)*c < 0x20 || *c == '"' || *c == '\\' ? "\\u%04x" : "%c", *c);
-        printf("\", \"uid\": %u, \"perms\": \"%o\", \"%s\": %lld}", p->uid, p->mode,
-               strcmp(p->kind, "mq") ? "size" : "qsize", p->size);
-    }
-    printf("\n],\n\"unseen\": {\"processes\": %d, \"sets\": %d, \"queues\": %d, "
-           "\"msg_copy\": %s, \"mqueue\": %s}}\n", s->blind.procs, s->blind.sets,
-           s->blind.queues, s->blind.no_msg_copy ? "false" : "true",
-           s->blind.no_mqueue ? "false" : "true");
-}
-// end::json[]
-
-/* --- the screen ------------------------------------------------------------------- */
+enum { MIN_COLS = 60, MIN_LINES = 8, HOLD_MS = 1000 };
 
 static volatile sig_atomic_t stop_signal;
 
@@ -406,6 +169,15 @@ static int wait_key(int ms)
     return ch == ERR ? -2 : ch;         /* readable, and nothing to read: its end */
 }
 
+static bool on_screen;
+
+static void leave_screen(void)
+{
+    if (on_screen)
+        endwin();
+    on_screen = false;
+}
+
 // tag::loop[]
 static int watch(struct filter *flt, int interval)
 {
@@ -414,12 +186,14 @@ static int watch(struct filter *flt, int interval)
     bool paused = false, show_help = false, first = true;
     struct snap s = { 0 };
     SCREEN *screen;
-    int top = 0, ch;
+    int top = 0, ch = ERR;
 
+    snap_take(&s, flt);                 /* what fails to read fails before the screen */
     if ((screen = newterm(NULL, stdout, stdin)) == NULL)
         fatal("cannot drive this terminal (TERM=%s)", getenv("TERM") ? getenv("TERM") : "");
+    on_screen = true;
     if (COLS < MIN_COLS || LINES < MIN_LINES) {
-        endwin();
+        leave_screen();
         fatal("the terminal is %dx%d; ipcwatch needs %dx%d at least", COLS, LINES, MIN_COLS,
               MIN_LINES);
     }
@@ -431,10 +205,13 @@ static int watch(struct filter *flt, int interval)
     nodelay(stdscr, TRUE);
     keypad(stdscr, TRUE);
     curs_set(0);
+    atexit(leave_screen);               /* die() in snap_take: the terminal as it was */
     while (!stop_signal) {
         if (!paused) {
-            snap_free(&s);
-            snap_take(&s, flt);
+            if (!first) {
+                snap_free(&s);
+                snap_take(&s, flt);
+            }
             layout(next, &s, flt);
             mark_changes(next, shown, first);
             swap = shown, shown = next, next = swap;
@@ -477,7 +254,7 @@ static int watch(struct filter *flt, int interval)
             break;
         }
     }
-    endwin();
+    leave_screen();
     delscreen(screen);
     if (ch == -2 || stop_signal == SIGHUP)
         fatal("the terminal has gone");
@@ -532,6 +309,8 @@ int main(int argc, char *argv[])
         usage_error("too many arguments");
     if (mode == 0 && !isatty(STDOUT_FILENO))
         fatal("standard output is not a terminal: give --once or --json");
+    if (mode == 0 && !isatty(STDIN_FILENO))
+        fatal("standard input is not a terminal: the keys come from it");
     if (mode == 0)
         return watch(&flt, interval);
 

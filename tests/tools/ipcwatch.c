@@ -503,7 +503,7 @@ END_TEST
 
 /* --- what vanishes while it reads -------------------------------------------------------- */
 
-/* For a second: objects made and removed, and processes that attach a
+/* For half a second: objects made and removed, and processes that attach a
  * segment and exit, as fast as they can. */
 static int churn(void *unused)
 {
@@ -529,7 +529,7 @@ static int churn(void *unused)
         waitpid(child, NULL, 0);
         clock_gettime(CLOCK_MONOTONIC, &now);
     } while ((now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000 <
-             1000);
+             500);
     return 0;
 }
 
