@@ -1,7 +1,9 @@
 /* ipcframe.c: a snapshot as ipcwatch shows it (see ipcframe.h): the frame
  * of text that --once prints and the screen draws, and the JSON of --json.
- * Every line says where its numbers come from in ipcsnap.h's terms; what
- * could not be read is said in the "Not seen" lines at the end.
+ * The columns of a row are those of ipcs; under a set, a line per
+ * semaphore; under a set or a queue, a line per sleeper. What could not be
+ * read is said where it is missing and, with the reason, in the "Not seen"
+ * lines at the end.
  */
 #define _GNU_SOURCE
 #include "ipcframe.h"
