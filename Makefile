@@ -63,7 +63,8 @@ need = $(if $(shell PATH="$$PATH:/sbin:/usr/sbin" command -v $(1) 2>/dev/null),,
 need_tools = $(foreach t,$(1),$(call need,$(firstword $(subst :, ,$(t))),$(lastword $(subst :, ,$(t)))))
 # The commands the sample sessions and the tests run, beside the lab's own.
 SESSION_TOOLS := bash:bash ipcs:util-linux ipcrm:util-linux perl:perl sysctl:procps awk:mawk
-TEST_TOOLS := $(SESSION_TOOLS) unshare:util-linux ipcmk:util-linux timeout:coreutils ldd:libc-bin patch:patch
+TEST_TOOLS := $(SESSION_TOOLS) unshare:util-linux ipcmk:util-linux timeout:coreutils ldd:libc-bin \
+              tmux:tmux patch:patch
 need_check = $(call need,pkg-config,pkg-config)$(if $(shell pkg-config --exists check && echo y),,$(error the Check library was not found: install the Debian package check, or run 'make deps'))
 
 # --- common: the error helper and the seed's wrapper library ------------------
@@ -93,9 +94,10 @@ $(PROGRAMS): %: %.c $(HEADERS) $(wildcard chapters/*/*.h) $(LIBS) .flags
 	    && mv -f $(tmp) $@
 
 # --- tests --------------------------------------------------------------------
-# test_ftok first: it is the longest (one full cycle of an id's sequence number).
+# The longest first: test_ftok (one full cycle of an id's sequence number),
+# then test_tools (ipcwatch's screen in tmux).
 SUITES := $(patsubst %.c,%,$(sort $(wildcard tests/test_*.c)))
-SUITES := tests/test_ftok $(filter-out tests/test_ftok,$(SUITES))
+SUITES := tests/test_ftok tests/test_tools $(filter-out tests/test_ftok tests/test_tools,$(SUITES))
 
 # The harness: tests/harness.h, what the suites see; tests/harness/*.c.
 HARNESS_OBJS := $(patsubst %.c,%.o,$(wildcard tests/harness/*.c))
@@ -211,7 +213,8 @@ book/build/ipclab.pdf: $(BOOK_SOURCES)
 	    -a imagesdir=build -o $(tmp) book/index.adoc && mv -f $(tmp) $@
 
 # --- setting up ---------------------------------------------------------------
-DEB_PACKAGES := gcc libc6-dev make pkg-config check asciidoctor ruby-rouge perl procps util-linux patch
+DEB_PACKAGES := gcc libc6-dev make pkg-config check asciidoctor ruby-rouge perl procps util-linux \
+                libncurses-dev tmux patch
 # For the benchmarks' plots and their comparison with independent tools, and
 # for make pdf: installed where the distribution has them (Ubuntu has no
 # linux-perf); run-bench and make pdf say what they could not do without them.

@@ -46,5 +46,6 @@ void add_ipcrm_tests(Suite *s);
 void add_perl_tests(Suite *s);
 void add_limits_tests(Suite *s);
 void add_programs_tests(Suite *s);
+void add_ipcwatch_tests(Suite *s);
 
 #endif
