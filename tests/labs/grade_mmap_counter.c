@@ -201,7 +201,7 @@ START_TEST(a_waiting_process_is_woken)
     char out[256] = "";
     bool caught = false, woke = false;
     long before = -1;
-    int n = 0;
+    int n, turn = 0;                            /* the child to stop: 0 or 1, in turn */
 
     if (ran(getpid()) < 0)
         T_SKIP("no /proc/PID/schedstat here (a kernel without CONFIG_SCHED_INFO)");
@@ -209,8 +209,8 @@ START_TEST(a_waiting_process_is_woken)
     ck_assert_msg(t_read_until(p.out, out, sizeof out, "\n"),
                   "`mmap_counter 2 10000000` printed no first line");
     n = two_children(&p, children);
-    for (int tries = 0; n == 2 && tries < 400 && !caught; tries++) {
-        pid_t stopped = children[tries % 2], other = children[1 - tries % 2];
+    for (double t0 = now_s(); n == 2 && !caught && now_s() - t0 < 5; turn = 1 - turn) {
+        pid_t stopped = children[turn], other = children[1 - turn];
         long long start = ran(other), now = start;
 
         if (kill(stopped, SIGSTOP) == -1)
