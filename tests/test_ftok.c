@@ -1,8 +1,9 @@
 /* test_ftok.c: keys and identifiers (chapters/ftok).
  * Each test decides one or more claims of chapters/ftok/claims.tsv. The
  * tests are in sections, tests/ftok/: keys.c (ftok), get.c (the get calls),
- * ids.c (when an id comes back), perm.c (modes and other users) and
- * programs.c (the chapter's programs and sessions). */
+ * ids.c (when an id comes back), perm.c (modes and other users), ds.c (the
+ * kernel's ds structures) and programs.c (the chapter's programs and
+ * sessions). */
 #define _GNU_SOURCE
 #include "ftok/ftok.h"
 
@@ -26,6 +27,7 @@ static Suite *make_suite(void)
     add_get_tests(s);
     add_ids_tests(s);
     add_perm_tests(s);
+    add_ds_tests(s);
     add_programs_tests(s);
     return s;
 }

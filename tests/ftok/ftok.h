@@ -20,6 +20,7 @@ void add_keys_tests(Suite *s);          /* keys.c: ftok() */
 void add_get_tests(Suite *s);           /* get.c: the get calls, each kind */
 void add_ids_tests(Suite *s);           /* ids.c: when an id comes back */
 void add_perm_tests(Suite *s);          /* perm.c: modes, owners, other users */
+void add_ds_tests(Suite *s);            /* ds.c: the times in the kernel's ds structures */
 void add_programs_tests(Suite *s);      /* programs.c: the chapter's programs, sessions */
 
 #endif

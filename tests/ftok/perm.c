@@ -136,6 +136,34 @@ START_TEST(shm_exec_needs_execute_permission)
 }
 END_TEST
 
+/* A new object's owner (uid, gid) and creator (cuid, cgid) are all the
+ * caller's effective ids: here, and in a plain process (nobody, where this
+ * process may become it). *ARG is the kind. */
+static int new_object_is_callers(void *arg)
+{
+    enum t_kind kind = *(enum t_kind *)arg;
+    struct ipc_perm perm;
+    int id = t_get(kind, IPC_PRIVATE, IPC_CREAT | 0600);
+
+    NEED(id != -1);
+    NEED(t_stat(kind, id, &perm) == 0);
+    NEED(t_rm(kind, id) == 0);
+    NEED_EQ(perm.uid, geteuid());
+    NEED_EQ(perm.gid, getegid());
+    NEED_EQ(perm.cuid, geteuid());
+    NEED_EQ(perm.cgid, getegid());
+    return 0;
+}
+
+START_TEST(new_object_owner_and_creator_are_caller_each_kind)
+{
+    enum t_kind kind = _i;
+
+    ck_assert_int_eq(new_object_is_callers(&kind), 0);
+    HOLDS(t_unprivileged, new_object_is_callers, &kind);
+}
+END_TEST
+
 START_TEST(ipc_set_changes_owner_not_creator_each_kind)
 {
     struct ipc_perm perm;
@@ -288,6 +316,7 @@ void add_perm_tests(Suite *s)
     tcase_add_loop_test(tc, perm_seq_is_the_id_sequence_each_kind, T_SHM, T_MSG + 1);
     tcase_add_test(tc, owner_read_bit_allows_read_only_attach);
     tcase_add_test(tc, shm_exec_needs_execute_permission);
+    tcase_add_loop_test(tc, new_object_owner_and_creator_are_caller_each_kind, T_SHM, T_MSG + 1);
     tcase_add_loop_test(tc, ipc_set_changes_owner_not_creator_each_kind, T_SHM, T_MSG + 1);
     tcase_add_loop_test(tc, other_user_without_permission_each_kind, T_SHM, T_MSG + 1);
     tcase_add_loop_test(tc, group_bits_for_group_members_each_kind, T_SHM, T_MSG + 1);
