@@ -164,6 +164,30 @@ START_TEST(new_object_owner_and_creator_are_caller_each_kind)
 }
 END_TEST
 
+/* Seeds 001 and 003 list ipc_perm's members key and seq (001: ushort seq,
+ * 003: ulong_t seq). glibc names them __key and __seq: a program that
+ * writes perm.seq or perm.key does not compile. __seq is an unsigned short,
+ * as the kernel's own is. */
+START_TEST(ipc_perm_key_and_seq_names)
+{
+    static const char seed[] = "#include <sys/ipc.h>\n"
+                               "long f(struct ipc_perm *p) { return p->key + p->seq; }\n";
+    static const char glibc[] = "#include <sys/ipc.h>\n"
+                                "long f(struct ipc_perm *p) { return p->__key + p->__seq; }\n";
+    struct ipc_perm perm;
+    int c;
+
+    _Static_assert(__builtin_types_compatible_p(__typeof__(perm.__seq), unsigned short),
+                   "__seq is an unsigned short");
+    _Static_assert(__builtin_types_compatible_p(__typeof__(perm.__key), key_t), "__key is a key_t");
+    (void)perm;
+    if ((c = compiles(seed)) == -1)
+        T_SKIP("no C compiler (cc, or $CC) to try the seeds' names with");
+    ck_assert_msg(c == 0, "p->key and p->seq compile");
+    ck_assert_msg(compiles(glibc) == 1, "p->__key and p->__seq do not compile");
+}
+END_TEST
+
 START_TEST(ipc_set_changes_owner_not_creator_each_kind)
 {
     struct ipc_perm perm;
@@ -316,6 +340,7 @@ void add_perm_tests(Suite *s)
     tcase_add_loop_test(tc, perm_seq_is_the_id_sequence_each_kind, T_SHM, T_MSG + 1);
     tcase_add_test(tc, owner_read_bit_allows_read_only_attach);
     tcase_add_test(tc, shm_exec_needs_execute_permission);
+    tcase_add_test(tc, ipc_perm_key_and_seq_names);
     tcase_add_loop_test(tc, new_object_owner_and_creator_are_caller_each_kind, T_SHM, T_MSG + 1);
     tcase_add_loop_test(tc, ipc_set_changes_owner_not_creator_each_kind, T_SHM, T_MSG + 1);
     tcase_add_loop_test(tc, other_user_without_permission_each_kind, T_SHM, T_MSG + 1);
