@@ -149,6 +149,14 @@ book/build/claims.adoc: $(CLAIMS) $(wildcard tests/*.c tests/*/*.c) $(wildcard b
 	@mkdir -p $(@D)
 	$(call say,GEN,$@) book/claims-to-adoc $(CLAIMS) > $(tmp) && mv -f $(tmp) $@
 
+# Each chapter's table of errno cases, made from the tests' t_errno_row
+# tables (tests/TOPIC/errno.c and the rest of the suite) by book/errno-to-adoc.
+ERRNO_OUT := $(patsubst tests/%/errno.c,book/build/errno/%.adoc,$(wildcard tests/*/errno.c))
+book/build/errno/%.adoc: tests/%/errno.c $(wildcard tests/*.c tests/*/*.c) book/errno-to-adoc
+	@mkdir -p $(@D)
+	$(call say,GEN,$@) book/errno-to-adoc $* > $(tmp) && mv -f $(tmp) $@
+book/build/claims.adoc book/build/index.html book/build/ipclab.pdf: $(ERRNO_OUT)
+
 # The benchmarks run alone, after the sessions: they measure this machine,
 # and a build beside them would be in their numbers.
 BENCH_OUT := book/build/bench/results.csv
