@@ -59,6 +59,7 @@ need = $(if $(shell PATH="$$PATH:/sbin:/usr/sbin" command -v $(1) 2>/dev/null),,
 need_tools = $(foreach t,$(1),$(call need,$(firstword $(subst :, ,$(t))),$(lastword $(subst :, ,$(t)))))
 # The commands the sample sessions and the tests run, beside the lab's own.
 SESSION_TOOLS := bash:bash ipcs:util-linux ipcrm:util-linux perl:perl sysctl:procps awk:mawk
+SESSION_TOOLS += lsipc:util-linux
 TEST_TOOLS := $(SESSION_TOOLS) unshare:util-linux ipcmk:util-linux timeout:coreutils ldd:libc-bin
 need_check = $(call need,pkg-config,pkg-config)$(if $(shell pkg-config --exists check && echo y),,$(error the Check library was not found: install the Debian package check, or run 'make deps'))
 

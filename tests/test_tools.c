@@ -2,8 +2,9 @@
  * Each test decides one or more claims of chapters/tools/claims.tsv. The
  * tests are in tests/tools/, by section: ipcls.c (ipcls against ipcs),
  * ipcclean.c, ipcrm.c (util-linux ipcrm and ipcs on our objects), perl.c
- * (IPC::SysV and our programs), limits.c (kernel.shm*, msg*, sem) and
- * programs.c (command lines and sessions). Here: main and the helpers they
+ * (IPC::SysV and our programs), limits.c (kernel.shm*, msg*, sem), lsipc.c
+ * (util-linux lsipc against ipcs and ipcls) and programs.c (command lines
+ * and sessions). Here: main and the helpers they
  * share.
  *
  * Listings are compared for the objects a test made, never whole: other
@@ -151,6 +152,7 @@ static Suite *make_suite(void)
     add_ipcrm_tests(s);
     add_perl_tests(s);
     add_limits_tests(s);
+    add_lsipc_tests(s);
     add_programs_tests(s);
     return s;
 }
