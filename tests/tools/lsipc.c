@@ -18,7 +18,7 @@ static const char ipcs_rows[] = "LC_ALL=C ipcs -a | awk '/^0x/ { $1 = $1; print 
 static const char ipcls_rows[] = "\"$1\" | awk '/^0x/ { $1 = $1; print }'";
 static const char lsipc_rows[] =
     "for k in '-q USEDBYTES,MSGS' '-m SIZE,NATTCH,STATUS' '-s NSEMS'; do "
-    "  lsipc ${k% *} -b -r --noheadings -o KEY,ID,OWNER,PERMS,${k#* }; "
+    "  LC_ALL=C lsipc ${k% *} -b -r --noheadings -o KEY,ID,OWNER,PERMS,${k#* }; "
     "done | awk '{ p = 0; for (i = 1; i <= 9; i++) p = p * 2 + (substr($4, i, 1) != \"-\"); "
     "$4 = sprintf(\"%o\", p); print }'";
 
@@ -96,12 +96,12 @@ static int limits_steps(void *unused)
     NEED(t_write_file("/proc/sys/kernel/sem", "31 3100 33 29\n"));   /* SEMMSL SEMMNS SEMOPM SEMMNI */
     NEED(semget(IPC_PRIVATE, 3, IPC_CREAT | 0600) != -1);
     NEED(msgget(IPC_PRIVATE, IPC_CREAT | 0600) != -1);
-    sh(&r, "lsipc -g -b -r --noheadings -o RESOURCE,LIMIT,USED", NULL, NULL);
+    sh(&r, "LC_ALL=C lsipc -g -b -r --noheadings -o RESOURCE,LIMIT,USED", NULL, NULL);
     if (r.status != 0 || strcmp(r.out, want) != 0) {
         fprintf(stderr, "lsipc -g shows (status %d):\n%s%s", r.status, r.out, r.err);
         return 1;
     }
-    sh(&r, "lsipc | head -n 1 | cut -d ' ' -f 1", NULL, NULL);      /* no option: the limits */
+    sh(&r, "LC_ALL=C lsipc | head -n 1 | cut -d ' ' -f 1", NULL, NULL);      /* no option: the limits */
     NEED(strcmp(r.out, "RESOURCE\n") == 0);
     sh(&r, "LC_ALL=C ipcs -l | grep -e 'queues system wide' -e 'max number of arrays'", NULL,
        NULL);
@@ -125,7 +125,7 @@ static int json_steps(void *unused)
 
     (void)unused;
     NEED((shm = shmget(0x1234, 5000, IPC_CREAT | 0640)) != -1);
-    sh(&r, "lsipc -m --json -b -o KEY,ID,PERMS,SIZE,NATTCH,STATUS", NULL, NULL);
+    sh(&r, "LC_ALL=C lsipc -m --json -b -o KEY,ID,PERMS,SIZE,NATTCH,STATUS", NULL, NULL);
     snprintf(want, sizeof want, "{\n"
              "   \"sharedmemory\": [\n"
              "      {\n"
