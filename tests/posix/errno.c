@@ -107,7 +107,7 @@ static int queue_over_rlimit(void *f)
  * none is left: what mq_open of the queue said (0 if it opened). */
 static int open_without_descriptors(void *name)
 {
-    int lowest = dup(0);
+    int lowest = dup(STDERR_FILENO);
 
     if (lowest == -1 || close(lowest) == -1 ||
         setrlimit(RLIMIT_NOFILE, &(struct rlimit){ (rlim_t)lowest, (rlim_t)lowest }) == -1) {
