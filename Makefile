@@ -62,7 +62,8 @@ tmp = $@.tmp$$$$
 need = $(if $(shell PATH="$$PATH:/sbin:/usr/sbin" command -v $(1) 2>/dev/null),,$(error $(1) not found: install the Debian package $(2), or run 'make deps'))
 need_tools = $(foreach t,$(1),$(call need,$(firstword $(subst :, ,$(t))),$(lastword $(subst :, ,$(t)))))
 # The commands the sample sessions and the tests run, beside the lab's own.
-SESSION_TOOLS := bash:bash ipcs:util-linux ipcrm:util-linux perl:perl sysctl:procps awk:mawk
+SESSION_TOOLS := bash:bash ipcs:util-linux ipcrm:util-linux lsipc:util-linux perl:perl sysctl:procps \
+                 awk:mawk
 TEST_TOOLS := $(SESSION_TOOLS) unshare:util-linux ipcmk:util-linux timeout:coreutils ldd:libc-bin \
               tmux:tmux patch:patch
 need_check = $(call need,pkg-config,pkg-config)$(if $(shell pkg-config --exists check && echo y),,$(error the Check library was not found: install the Debian package check, or run 'make deps'))
@@ -166,6 +167,14 @@ book/build/claims.adoc: $(CLAIMS) $(wildcard tests/*.c tests/*/*.c) $(wildcard b
 book/build/labs.adoc: $(wildcard book/*.adoc) $(wildcard tests/labs/grade_*.c) book/labs-to-adoc
 	@mkdir -p $(@D)
 	$(call say,GEN,$@) book/labs-to-adoc > $(tmp) && mv -f $(tmp) $@
+
+# Each chapter's table of errno cases, made from the tests' t_errno_row
+# tables (tests/TOPIC/errno.c and the rest of the suite) by book/errno-to-adoc.
+ERRNO_OUT := $(patsubst tests/%/errno.c,book/build/errno/%.adoc,$(wildcard tests/*/errno.c))
+book/build/errno/%.adoc: tests/%/errno.c $(wildcard tests/*.c tests/*/*.c) book/errno-to-adoc
+	@mkdir -p $(@D)
+	$(call say,GEN,$@) book/errno-to-adoc $* > $(tmp) && mv -f $(tmp) $@
+book/build/claims.adoc book/build/index.html book/build/ipclab.pdf: $(ERRNO_OUT)
 
 # The benchmarks run alone, after the sessions: they measure this machine,
 # and a build beside them would be in their numbers.

@@ -2,9 +2,10 @@
  * Each test decides one or more claims of chapters/tools/claims.tsv. The
  * tests are in tests/tools/, by section: ipcls.c (ipcls against ipcs),
  * ipcclean.c, ipcrm.c (util-linux ipcrm and ipcs on our objects), perl.c
- * (IPC::SysV and our programs), limits.c (kernel.shm*, msg*, sem),
- * programs.c (command lines and sessions) and ipcwatch.c (ipcwatch against
- * shmctl, semctl and msgctl, and its screen in tmux). Here: main and the helpers they
+ * (IPC::SysV and our programs), limits.c (kernel.shm*, msg*, sem), lsipc.c
+ * (util-linux lsipc against ipcs and ipcls), programs.c (command lines and
+ * sessions) and ipcwatch.c (ipcwatch against shmctl, semctl and msgctl, and
+ * its screen in tmux). Here: main and the helpers they
  * share.
  *
  * Listings are compared for the objects a test made, never whole: other
@@ -152,6 +153,7 @@ static Suite *make_suite(void)
     add_ipcrm_tests(s);
     add_perl_tests(s);
     add_limits_tests(s);
+    add_lsipc_tests(s);
     add_programs_tests(s);
     add_ipcwatch_tests(s);
     return s;

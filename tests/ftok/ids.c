@@ -11,6 +11,9 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/msg.h>
+#include <sys/sem.h>
+#include <sys/shm.h>
+#include <unistd.h>
 
 /* Create a queue with KEY and remove it at once; the id it had. The key is
  * t_key's, so that the leak guard finds a queue left between the two calls
@@ -75,11 +78,84 @@ START_TEST(same_id_comes_back_eventually)
 }
 END_TEST
 
+/* --- kernel.shm_next_id, msg_next_id, sem_next_id ---------------------------------------- */
+
+/* A new private object of KIND, made with the bare call: in a namespace of
+ * our own, nothing is recorded for the leak guard (the objects go with it). */
+static int get_private(enum t_kind kind)
+{
+    switch (kind) {
+    case T_SHM: return shmget(IPC_PRIVATE, 4096, IPC_CREAT | 0600);
+    case T_SEM: return semget(IPC_PRIVATE, 1, IPC_CREAT | 0600);
+    case T_MSG: return msgget(IPC_PRIVATE, IPC_CREAT | 0600);
+    }
+    return -1;
+}
+
+static long next_id(enum t_kind kind)
+{
+    char path[64];
+    long value = -2;
+    FILE *f;
+
+    snprintf(path, sizeof path, "/proc/sys/kernel/%s_next_id", t_kind_name[kind]);
+    if ((f = fopen(path, "r")) != NULL) {
+        if (fscanf(f, "%ld", &value) != 1)
+            value = -2;
+        fclose(f);
+    }
+    return value;
+}
+
+static bool set_next_id(enum t_kind kind, int id)
+{
+    char path[64], text[16];
+
+    snprintf(path, sizeof path, "/proc/sys/kernel/%s_next_id", t_kind_name[kind]);
+    snprintf(text, sizeof text, "%d\n", id);
+    return t_write_file(path, text);
+}
+
+/* For each kind: the next object gets the id written, of any sequence
+ * number and index, and the setting goes back to -1; written again, while
+ * that id is in use, it gives the next free index, with the sequence
+ * number written (never the id in use). */
+static int next_id_each_kind(void *arg)
+{
+    const int want = 3 * IPCMNI + 17;           /* seq 3, index 17 */
+
+    (void)arg;
+    for (enum t_kind k = T_SHM; k <= T_MSG; k++) {
+        int id, again;
+
+        NEED_EQ(next_id(k), -1);                /* unset: the usual choice */
+        NEED(set_next_id(k, want));
+        NEED_EQ(next_id(k), want);
+        NEED_EQ(id = get_private(k), want);
+        NEED_EQ(next_id(k), -1);                /* used once, then reset */
+        NEED(set_next_id(k, want));
+        again = get_private(k);
+        NEED(again != -1 && again != want);
+        NEED_EQ(again, 3 * IPCMNI + 18);
+        NEED_EQ(next_id(k), -1);
+    }
+    return 0;
+}
+
+START_TEST(next_id_setting_each_kind)
+{
+    if (access("/proc/sys/kernel/msg_next_id", F_OK) != 0)
+        T_SKIP("no kernel.msg_next_id: the kernel lacks CONFIG_CHECKPOINT_RESTORE");
+    T_IN_PRIVATE_IPC(next_id_each_kind, NULL);
+}
+END_TEST
+
 void add_ids_tests(Suite *s)
 {
     TCase *tc = tcase_create("ids");
 
     tcase_add_test(tc, removed_id_not_reused_at_once);
+    tcase_add_test(tc, next_id_setting_each_kind);
     tcase_add_test(tc, same_id_comes_back_eventually);
     tcase_set_timeout(tc, 300);         /* millions of creations, under ASan and load too */
     suite_add_tcase(s, tc);

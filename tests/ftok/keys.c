@@ -7,6 +7,7 @@
 #include <ftw.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/msg.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -179,6 +180,69 @@ START_TEST(different_files_can_share_a_key)
 }
 END_TEST
 
+/* Seed 002: "your program cannot select a key value". It can: any key but
+ * IPC_PRIVATE (0) will do, as long as no other object has it. A number
+ * chosen here (the first free one of a few), and another process finds the
+ * object by it. */
+static int open_by_key(void *key)
+{
+    NEED(msgget(*(key_t *)key, 0) != -1);
+    return 0;
+}
+
+START_TEST(any_key_value_may_be_chosen)
+{
+    key_t key = (key_t)(0x1ab00000 | (getpid() & 0xfffff));
+    struct ipc_perm perm;
+    struct t_proc p;
+    int id = -1;
+
+    for (int i = 0; i < 16; i++, key += 0x100000) {
+        if ((id = t_get(T_MSG, key, IPC_CREAT | IPC_EXCL | 0600)) != -1)
+            break;
+        ck_assert_msg(errno == EEXIST, "msgget 0x%08x: %s", (unsigned int)key,
+                      strerrorname_np(errno));
+    }
+    ck_assert_msg(id != -1, "16 keys chosen, each taken");
+    ck_assert_int_eq(t_stat(T_MSG, id, &perm), 0);
+    ck_assert_int_eq(perm.__key, key);
+    t_fork(&p, 0, open_by_key, &key);
+    ck_assert_int_eq(t_wait(&p), 0);
+    ck_assert_int_eq(t_rm(T_MSG, id), 0);
+}
+END_TEST
+
+/* Seed 004's example: ftok("tmp/trouble.c", 1) with one ')' too many; and
+ * its path is relative, taken from the current directory, while its error
+ * message names /tmp/trouble.c. */
+START_TEST(seed_trouble_example)
+{
+    static const char seed[] = "#include <sys/ipc.h>\nvoid f(void) { key_t thekey;\n"
+                               "if ((thekey = ftok(\"tmp/trouble.c\", 1)) == (key_t)-1)) {} }\n";
+    static const char fixed[] = "#include <sys/ipc.h>\nvoid f(void) { key_t thekey;\n"
+                                "if ((thekey = ftok(\"tmp/trouble.c\", 1)) == (key_t)-1) {} }\n";
+    char dir[PATH_MAX], file[PATH_MAX + 16];
+    int c;
+
+    t_new_file(dir);                    /* a fresh name: a directory instead */
+    ck_assert_int_eq(unlink(dir), 0);
+    ck_assert_int_eq(mkdir(dir, 0700), 0);
+    ck_assert_int_eq(chdir(dir), 0);
+    errno = 0;                          /* no tmp/ here, whatever /tmp holds */
+    ck_assert_int_eq(ftok("tmp/trouble.c", 1), -1);
+    ck_assert_int_eq(errno, ENOENT);
+    snprintf(file, sizeof file, "%s/tmp/trouble.c", dir);
+    ck_assert_int_eq(mkdir("tmp", 0700), 0);
+    ck_assert_int_ne(creat("tmp/trouble.c", 0600), -1);
+    ck_assert_int_ne(ftok("tmp/trouble.c", 1), -1);
+    ck_assert_int_eq(ftok("tmp/trouble.c", 1), ftok(file, 1));
+    if ((c = compiles(seed)) == -1)
+        T_SKIP("no C compiler (cc, or $CC) to try the seed's line with");
+    ck_assert_msg(c == 0, "the seed's line compiles");
+    ck_assert_msg(compiles(fixed) == 1, "the line without its last ')' does not compile");
+}
+END_TEST
+
 void add_keys_tests(Suite *s)
 {
     TCase *tc = tcase_create("keys");
@@ -191,5 +255,7 @@ void add_keys_tests(Suite *s)
     tcase_add_test(tc, key_recomputed_from_stat);
     tcase_add_test(tc, key_t_is_a_32_bit_int);
     tcase_add_test(tc, different_files_can_share_a_key);
+    tcase_add_test(tc, any_key_value_may_be_chosen);
+    tcase_add_test(tc, seed_trouble_example);
     suite_add_tcase(s, tc);
 }

@@ -136,6 +136,58 @@ START_TEST(shm_exec_needs_execute_permission)
 }
 END_TEST
 
+/* A new object's owner (uid, gid) and creator (cuid, cgid) are all the
+ * caller's effective ids: here, and in a plain process (nobody, where this
+ * process may become it). *ARG is the kind. */
+static int new_object_is_callers(void *arg)
+{
+    enum t_kind kind = *(enum t_kind *)arg;
+    struct ipc_perm perm;
+    int id = t_get(kind, IPC_PRIVATE, IPC_CREAT | 0600);
+
+    NEED(id != -1);
+    NEED(t_stat(kind, id, &perm) == 0);
+    NEED(t_rm(kind, id) == 0);
+    NEED_EQ(perm.uid, geteuid());
+    NEED_EQ(perm.gid, getegid());
+    NEED_EQ(perm.cuid, geteuid());
+    NEED_EQ(perm.cgid, getegid());
+    return 0;
+}
+
+START_TEST(new_object_owner_and_creator_are_caller_each_kind)
+{
+    enum t_kind kind = _i;
+
+    ck_assert_int_eq(new_object_is_callers(&kind), 0);
+    HOLDS(t_unprivileged, new_object_is_callers, &kind);
+}
+END_TEST
+
+/* Seeds 001 and 003 list ipc_perm's members key and seq (001: ushort seq,
+ * 003: ulong_t seq). glibc names them __key and __seq: a program that
+ * writes perm.seq or perm.key does not compile. __seq is an unsigned short,
+ * as the kernel's own is. */
+START_TEST(ipc_perm_key_and_seq_names)
+{
+    static const char seed[] = "#include <sys/ipc.h>\n"
+                               "long f(struct ipc_perm *p) { return p->key + p->seq; }\n";
+    static const char glibc[] = "#include <sys/ipc.h>\n"
+                                "long f(struct ipc_perm *p) { return p->__key + p->__seq; }\n";
+    struct ipc_perm perm;
+    int c;
+
+    _Static_assert(__builtin_types_compatible_p(__typeof__(perm.__seq), unsigned short),
+                   "__seq is an unsigned short");
+    _Static_assert(__builtin_types_compatible_p(__typeof__(perm.__key), key_t), "__key is a key_t");
+    (void)perm;
+    if ((c = compiles(seed)) == -1)
+        T_SKIP("no C compiler (cc, or $CC) to try the seeds' names with");
+    ck_assert_msg(c == 0, "p->key and p->seq compile");
+    ck_assert_msg(compiles(glibc) == 1, "p->__key and p->__seq do not compile");
+}
+END_TEST
+
 START_TEST(ipc_set_changes_owner_not_creator_each_kind)
 {
     struct ipc_perm perm;
@@ -288,6 +340,8 @@ void add_perm_tests(Suite *s)
     tcase_add_loop_test(tc, perm_seq_is_the_id_sequence_each_kind, T_SHM, T_MSG + 1);
     tcase_add_test(tc, owner_read_bit_allows_read_only_attach);
     tcase_add_test(tc, shm_exec_needs_execute_permission);
+    tcase_add_test(tc, ipc_perm_key_and_seq_names);
+    tcase_add_loop_test(tc, new_object_owner_and_creator_are_caller_each_kind, T_SHM, T_MSG + 1);
     tcase_add_loop_test(tc, ipc_set_changes_owner_not_creator_each_kind, T_SHM, T_MSG + 1);
     tcase_add_loop_test(tc, other_user_without_permission_each_kind, T_SHM, T_MSG + 1);
     tcase_add_loop_test(tc, group_bits_for_group_members_each_kind, T_SHM, T_MSG + 1);

@@ -6,6 +6,8 @@
 
 #include <dlfcn.h>
 #include <errno.h>
+#include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 /* --- msqid_ds --------------------------------------------------------------------------- */
@@ -79,6 +81,141 @@ START_TEST(limits_from_ipc_info)
     ck_assert_int_ge(max_index, id % IPCMNI);
     got = msgctl(id % IPCMNI, MSG_STAT, &ds);
     ck_assert_int_eq(got, id);
+    ck_assert_int_eq(t_rm(T_MSG, id), 0);
+}
+END_TEST
+
+/* MSG_STAT takes an index (0 up to what MSG_INFO returns: how ipcs walks
+ * the table) and returns the id there; it ignores the bits above the
+ * index, where IPC_STAT checks them. MSG_STAT asks for
+ * read permission; MSG_STAT_ANY (Linux 4.17) does not: that is how ipcs and
+ * lsipc list every queue. A queue of mode 0 stops its owner's MSG_STAT
+ * unless it has CAP_IPC_OWNER; a process without capabilities is stopped,
+ * and its MSG_STAT_ANY still gets the id. */
+static int stat_any_as_plain(void *arg)
+{
+    int id = *(int *)arg;
+    struct msqid_ds ds;
+
+    errno = 0;
+    NEED(msgctl(id % IPCMNI, MSG_STAT, &ds) == -1 && errno == EACCES);
+    NEED_EQ(msgctl(id % IPCMNI, MSG_STAT_ANY, &ds), id);
+    NEED_EQ(ds.msg_perm.mode & 0777, 0);
+    return 0;
+}
+
+START_TEST(msg_stat_index_and_msg_stat_any)
+{
+    int id = new_queue(0), got, status;
+    struct msqid_ds ds;
+
+    ck_assert_int_eq(msgctl(id % IPCMNI, MSG_STAT_ANY, &ds), id);
+    ck_assert_int_eq(ds.msg_perm.__seq, id / IPCMNI);
+    /* the kernel keeps only the index bits: any sequence number will do,
+     * where IPC_STAT wants the id's own */
+    ck_assert_int_eq(msgctl(id % IPCMNI + IPCMNI * (id / IPCMNI ^ 1), MSG_STAT_ANY, &ds), id);
+    errno = 0;
+    ck_assert_int_eq(msgctl(id % IPCMNI + IPCMNI * (id / IPCMNI ^ 1), IPC_STAT, &ds), -1);
+    ck_assert_int_eq(errno, EINVAL);
+    errno = 0;
+    got = msgctl(id % IPCMNI, MSG_STAT, &ds);
+    if (t_capable(CAP_IPC_OWNER))
+        ck_assert_int_eq(got, id);
+    else
+        ck_assert_msg(got == -1 && errno == EACCES, "MSG_STAT of mode 0 without "
+                      "CAP_IPC_OWNER: %d, %s", got, strerrorname_np(errno));
+    status = t_unprivileged(stat_any_as_plain, &id);
+    ck_assert_msg(status == 0, "without capabilities: status %d (its failed step is on "
+                  "stderr)", status);
+    ck_assert_int_eq(t_rm(T_MSG, id), 0);
+}
+END_TEST
+
+/* MSG_INFO fills a struct msginfo with totals of the namespace: msgpool is
+ * the number of queues, msgmap the number of messages, msgtql their bytes
+ * (the names are those of IPC_INFO's fields, which mean other things); it
+ * returns the highest index in use. Held against /proc/sysvipc/msg, in a
+ * namespace of our own, where nobody else makes queues meanwhile. */
+static int msg_info_totals(void *arg)
+{
+    struct msginfo info;
+    int ids[3];
+    long queues = 0, messages = 0, bytes = 0;
+    char line[512];
+    FILE *f;
+
+    (void)arg;
+    NEED_EQ(msgctl(0, MSG_INFO, (struct msqid_ds *)&info), 0);   /* none yet: index 0 */
+    NEED_EQ(info.msgpool, 0);
+    for (int i = 0; i < 3; i++)
+        NEED((ids[i] = msgget(IPC_PRIVATE, IPC_CREAT | 0600)) != -1);
+    NEED(send_text(ids[0], 1, "hello", 0) == 0);
+    NEED(send_text(ids[0], 2, "!", 0) == 0);
+    NEED(send_text(ids[2], 1, "0123456789", 0) == 0);
+    NEED(msgctl(ids[1], IPC_RMID, NULL) == 0);          /* index 1 is free again */
+    NEED_EQ(msgctl(0, MSG_INFO, (struct msqid_ds *)&info), ids[2] % IPCMNI);
+    NEED((f = fopen("/proc/sysvipc/msg", "r")) != NULL);
+    NEED(fgets(line, sizeof line, f) != NULL);          /* the header */
+    while (fgets(line, sizeof line, f) != NULL) {
+        long cbytes, qnum;
+
+        NEED(sscanf(line, "%*d %*d %*o %ld %ld", &cbytes, &qnum) == 2);
+        queues++, messages += qnum, bytes += cbytes;
+    }
+    fclose(f);
+    NEED_EQ(queues, 2);
+    NEED_EQ(messages, 3);
+    NEED_EQ(bytes, 16);
+    NEED_EQ(info.msgpool, queues);
+    NEED_EQ(info.msgmap, messages);
+    NEED_EQ(info.msgtql, bytes);
+    return 0;
+}
+
+START_TEST(msg_info_totals_match_proc)
+{
+    T_IN_PRIVATE_IPC(msg_info_totals, NULL);
+}
+END_TEST
+
+/* msgrcv with MSG_COPY (Linux 3.8, for checkpoint/restore) copies the
+ * message at position msgtyp (0 is the first), whatever its type, and
+ * leaves the queue as it was. A kernel built without
+ * CONFIG_CHECKPOINT_RESTORE says ENOSYS. */
+START_TEST(msg_copy_reads_by_position)
+{
+    int id = new_queue(0600);
+    struct msqid_ds before, after;
+    char text[64];
+    long type;
+
+    errno = 0;
+    if (recv_text(id, 0, MSG_COPY | IPC_NOWAIT, 63, text, NULL) == -1 && errno == ENOSYS) {
+        ck_assert_int_eq(t_rm(T_MSG, id), 0);
+        T_SKIP("MSG_COPY: ENOSYS, the kernel lacks CONFIG_CHECKPOINT_RESTORE");
+    }
+    ck_assert_int_eq(errno, ENOMSG);                    /* an empty queue */
+    ck_assert_int_eq(send_text(id, 7, "first", 0), 0);
+    ck_assert_int_eq(send_text(id, 3, "second", 0), 0);
+    ck_assert_int_eq(send_text(id, 7, "third", 0), 0);
+    before = stat_of(id);
+    ck_assert_int_eq(recv_text(id, 1, MSG_COPY | IPC_NOWAIT, 63, text, &type), 6);
+    ck_assert_str_eq(text, "second");                   /* position 1, not type 1 */
+    ck_assert_int_eq(type, 3);
+    ck_assert_int_eq(recv_text(id, 2, MSG_COPY | IPC_NOWAIT, 63, text, &type), 5);
+    ck_assert_str_eq(text, "third");
+    ck_assert_int_eq(recv_text(id, 0, MSG_COPY | IPC_NOWAIT, 63, text, &type), 5);
+    ck_assert_str_eq(text, "first");
+    errno = 0;                                          /* past the end */
+    ck_assert_int_eq(recv_text(id, 3, MSG_COPY | IPC_NOWAIT, 63, text, NULL), -1);
+    ck_assert_int_eq(errno, ENOMSG);
+    after = stat_of(id);                                /* nothing was taken */
+    ck_assert_int_eq(after.msg_qnum, 3);
+    ck_assert_int_eq(after.__msg_cbytes, before.__msg_cbytes);
+    ck_assert_int_eq(after.msg_lrpid, 0);
+    ck_assert_int_eq(after.msg_rtime, 0);
+    ck_assert_int_eq(recv_text(id, 0, IPC_NOWAIT, 63, text, NULL), 5);   /* in order */
+    ck_assert_str_eq(text, "first");
     ck_assert_int_eq(t_rm(T_MSG, id), 0);
 }
 END_TEST
@@ -239,6 +376,9 @@ void add_ctl_tests(Suite *s)
 
     tcase_add_test(ctl, counters_follow_send_and_receive);
     tcase_add_test(ctl, limits_from_ipc_info);
+    tcase_add_test(ctl, msg_stat_index_and_msg_stat_any);
+    tcase_add_test(ctl, msg_info_totals_match_proc);
+    tcase_add_test(ctl, msg_copy_reads_by_position);
     tcase_add_test(ctl, qbytes_lowered_by_owner_raised_only_with_cap);
     tcase_add_test(ctl, removed_msqid_not_reused_at_once);
     tcase_add_test(ctl, prototypes_and_names);

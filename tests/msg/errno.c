@@ -7,6 +7,8 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 /* The fixture every row gets: the test's queues, made before the row and
  * removed after it. */
@@ -73,6 +75,29 @@ static int stat_removed(void *q)        { return stat_one(Q(q)->removed); }
 static int send_negative(void *q)       { return msgsnd(Q(q)->q0600, &m, (size_t)-1, IPC_NOWAIT); }
 static int receive_negative(void *q)    { return (int)msgrcv(Q(q)->q0600, &m, (size_t)-1, 0, IPC_NOWAIT); }
 static int no_such_command(void *q)     { return msgctl(Q(q)->q0600, 12345, &(struct msqid_ds){ 0 }); }
+static int stat_minus_one(void *q)      { (void)q; return stat_one(-1); }
+static int set_minus_one(void *q)       { (void)q; return msgctl(-1, IPC_SET, &(struct msqid_ds){ 0 }); }
+
+/* MSG_COPY asks for a copy of the message at a position: only with
+ * IPC_NOWAIT, and never with MSG_EXCEPT (checked before the kernel looks
+ * whether it has MSG_COPY at all, CONFIG_CHECKPOINT_RESTORE). */
+static int copy_waiting(void *q)        { return (int)msgrcv(Q(q)->q0600, &m, 64, 0, MSG_COPY); }
+static int copy_except(void *q)
+{
+    return (int)msgrcv(Q(q)->q0600, &m, 64, 0, MSG_COPY | MSG_EXCEPT | IPC_NOWAIT);
+}
+
+/* A buffer that is not the caller's memory. msgctl through syscall(2): glibc
+ * may copy the structure itself, and fault first. */
+static int send_null(void *q)           { return msgsnd(Q(q)->q0600, NULL, 1, IPC_NOWAIT); }
+static int receive_null(void *q)
+{
+    if (send_one(Q(q)->q0600) == -1)            /* a message to receive: else ENOMSG */
+        return T_SETUP_FAILED;
+    return (int)msgrcv(Q(q)->q0600, NULL, 64, 0, IPC_NOWAIT);
+}
+static int stat_bad_buffer(void *q)     { return (int)syscall(SYS_msgctl, Q(q)->q0600, IPC_STAT, (void *)1); }
+static int set_bad_buffer(void *q)      { return (int)syscall(SYS_msgctl, Q(q)->q0600, IPC_SET, (void *)1); }
 
 /* T_PLAIN: the caller's own queue of MODE, on own_key; -1 if it cannot be
  * made (the row then reports the errno of the call that follows). */
@@ -125,6 +150,16 @@ static int plain_stat(void *q)
     return removing(id, stat_one(id));
 }
 
+/* MSG_STAT takes an index into the kernel's table, not an id, and asks for
+ * read permission as IPC_STAT does (MSG_STAT_ANY does not: ctl.c). */
+static int plain_msg_stat(void *q)
+{
+    int id = own_queue(q, 0200);
+    struct msqid_ds ds;
+
+    return removing(id, msgctl(id % IPCMNI, MSG_STAT, &ds));
+}
+
 static int plain_raise(void *q)
 {
     int id = own_queue(q, 0600);
@@ -165,6 +200,15 @@ static const struct t_errno_row rows[] = {
     { "msgrcv, negative size", receive_negative, EINVAL, T_OWNER },
     { "msgctl, no such command", no_such_command, EINVAL, T_OWNER },
     { "msgctl IPC_SET, qbytes above MSGMNB", plain_raise, EPERM, T_PLAIN },
+    { "msgctl MSG_STAT of the queue's index, mode 0200", plain_msg_stat, EACCES, T_PLAIN },
+    { "msgctl IPC_STAT of id -1", stat_minus_one, EINVAL, T_OWNER },
+    { "msgctl IPC_SET of id -1", set_minus_one, EINVAL, T_OWNER },
+    { "msgrcv MSG_COPY without IPC_NOWAIT", copy_waiting, EINVAL, T_OWNER },
+    { "msgrcv MSG_COPY with MSG_EXCEPT", copy_except, EINVAL, T_OWNER },
+    { "msgsnd from a NULL buffer", send_null, EFAULT, T_OWNER },
+    { "msgrcv into a NULL buffer, a message waiting", receive_null, EFAULT, T_OWNER },
+    { "msgctl IPC_STAT into a bad address (syscall)", stat_bad_buffer, EFAULT, T_OWNER },
+    { "msgctl IPC_SET from a bad address (syscall)", set_bad_buffer, EFAULT, T_OWNER },
 };
 
 static const struct t_errno_row stranger_rows[] = {

@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/msg.h>
@@ -20,6 +21,7 @@ struct fixture {
     char there[3][64];          /* one object of each kind (enum pkind) */
     char missing[64];           /* a name nothing has */
     char fresh[64];             /* a name a row makes and removes itself */
+    char mine[64];              /* a queue of mode 0600, whatever the fixture's mode */
     sem_t *zero;                /* the semaphore there[P_SEM], at 0 */
     sem_t full;                 /* an unnamed semaphore at SEM_VALUE_MAX */
     int qid;                    /* a System V queue */
@@ -31,6 +33,9 @@ static void make_fixture(struct fixture *f, mode_t mode)
     umask(0);
     t_posix_name(f->missing);
     t_posix_name(f->fresh);
+    t_posix_name(f->mine);
+    ck_assert_msg(p_open(P_MQ, f->mine, O_CREAT | O_EXCL, 0600) == 0, "mq_open %s: %s", f->mine,
+                  strerror(errno));
     for (int k = P_SHM; k <= P_MQ; k++) {
         t_posix_name(f->there[k]);
         if (k != P_SEM)
@@ -49,6 +54,7 @@ static void drop_fixture(struct fixture *f)
     for (int k = P_SHM; k <= P_MQ; k++)
         ck_assert_msg(p_unlink(k, f->there[k]) == 0, "%s_unlink %s: %s", pkind_name[k],
                       f->there[k], strerror(errno));
+    ck_assert_msg(mq_unlink(f->mine) == 0, "mq_unlink %s: %s", f->mine, strerror(errno));
     sem_close(f->zero);
     sem_destroy(&f->full);
     ck_assert_int_eq(t_rm(T_MSG, f->qid), 0);
@@ -97,6 +103,162 @@ static int queue_over_rlimit(void *f)
     return mq == (mqd_t)-1 ? -1 : 0;
 }
 
+/* In a child whose RLIMIT_NOFILE is the lowest free descriptor, so that
+ * none is left: what mq_open of the queue said (0 if it opened). */
+static int open_without_descriptors(void *name)
+{
+    int lowest = dup(STDERR_FILENO);
+
+    if (lowest == -1 || close(lowest) == -1 ||
+        setrlimit(RLIMIT_NOFILE, &(struct rlimit){ (rlim_t)lowest, (rlim_t)lowest }) == -1) {
+        fprintf(stderr, "lowering RLIMIT_NOFILE: %s\n", strerrorname_np(errno));
+        return 126;
+    }
+    return mq_open(name, O_RDONLY) == (mqd_t)-1 ? errno : 0;
+}
+
+static int queue_over_nofile(void *f)
+{
+    struct t_proc p;
+
+    t_fork(&p, 0, open_without_descriptors, FX(f)->there[P_MQ]);
+    errno = t_wait(&p);
+    return errno == 126 ? T_SETUP_FAILED : errno ? -1 : 0;
+}
+
+/* The fixture's queue (4 messages of 64 bytes) opened with FLAGS, empty or
+ * filled; -1 if it cannot be. */
+static mqd_t queue_open(void *f, int flags, bool full)
+{
+    mqd_t mq = mq_open(FX(f)->there[P_MQ], flags | O_NONBLOCK);
+
+    while (full && mq != (mqd_t)-1 && mq_send(mq, "x", 1, 0) == 0)
+        ;
+    if (mq == (mqd_t)-1 || (full && errno != EAGAIN) ||
+        mq_setattr(mq, &(struct mq_attr){ .mq_flags = 0 }, NULL) == -1) {
+        fprintf(stderr, "the fixture's queue: %s\n", strerrorname_np(errno));
+        return (mqd_t)-1;
+    }
+    return mq;
+}
+
+/* RC, after MQ is closed; errno is the call's. */
+static int closing(mqd_t mq, int rc)
+{
+    int saved = errno;
+
+    mq_close(mq);
+    errno = saved;
+    return rc;
+}
+
+static const struct timespec bad_nsec = { .tv_nsec = 1000000000 };
+static const struct timespec long_ago = { .tv_sec = 1 };        /* 1970: past at once */
+static char buffer[64];
+
+/* A call on the full (send) or empty (receive) queue, which must wait, with
+ * the deadline TS. */
+static int send_until(void *f, const struct timespec *ts)
+{
+    mqd_t mq = queue_open(f, O_RDWR, true);
+
+    return mq == (mqd_t)-1 ? T_SETUP_FAILED : closing(mq, mq_timedsend(mq, "y", 1, 0, ts));
+}
+
+static int receive_until(void *f, const struct timespec *ts)
+{
+    mqd_t mq = queue_open(f, O_RDWR, false);
+
+    return mq == (mqd_t)-1 ? T_SETUP_FAILED
+                           : closing(mq, (int)mq_timedreceive(mq, buffer, 64, NULL, ts));
+}
+
+static int send_bad_nsec(void *f) { return send_until(f, &bad_nsec); }
+static int receive_bad_nsec(void *f) { return receive_until(f, &bad_nsec); }
+static int send_past(void *f) { return send_until(f, &long_ago); }
+static int receive_past(void *f) { return receive_until(f, &long_ago); }
+static int send_bad_timeout(void *f) { return send_until(f, (const struct timespec *)1); }
+static int receive_bad_timeout(void *f) { return receive_until(f, (const struct timespec *)1); }
+
+static int send_bad_buffer(void *f)
+{
+    mqd_t mq = queue_open(f, O_RDWR, false);
+
+    return mq == (mqd_t)-1 ? T_SETUP_FAILED
+                           : closing(mq, mq_timedsend(mq, (const char *)1, 1, 0, &long_ago));
+}
+
+static int receive_bad_buffer(void *f)
+{
+    mqd_t mq = queue_open(f, O_RDWR, true);
+
+    return mq == (mqd_t)-1 ? T_SETUP_FAILED
+                           : closing(mq, (int)mq_timedreceive(mq, (char *)1, 64, NULL, &long_ago));
+}
+
+static int send_not_a_queue(void *f)
+{
+    (void)f;
+    return mq_timedsend((mqd_t)-1, "y", 1, 0, &long_ago);
+}
+
+static int receive_not_a_queue(void *f)
+{
+    (void)f;
+    return (int)mq_timedreceive((mqd_t)-1, buffer, 64, NULL, &long_ago);
+}
+
+static int send_read_only(void *f)
+{
+    mqd_t mq = queue_open(f, O_RDONLY, false);
+
+    return mq == (mqd_t)-1 ? T_SETUP_FAILED : closing(mq, mq_timedsend(mq, "y", 1, 0, &long_ago));
+}
+
+static int receive_write_only(void *f)
+{
+    mqd_t mq = queue_open(f, O_WRONLY, true);
+
+    return mq == (mqd_t)-1 ? T_SETUP_FAILED
+                           : closing(mq, (int)mq_timedreceive(mq, buffer, 64, NULL, &long_ago));
+}
+
+static int notify_not_a_queue(void *f)
+{
+    (void)f;
+    return mq_notify((mqd_t)-1, &(struct sigevent){ .sigev_notify = SIGEV_NONE });
+}
+
+static int notify_with(void *f, const struct sigevent *sev)
+{
+    mqd_t mq = queue_open(f, O_RDONLY, false);
+
+    return mq == (mqd_t)-1 ? T_SETUP_FAILED : closing(mq, mq_notify(mq, sev));
+}
+
+static int notify_bad_kind(void *f)
+{
+    return notify_with(f, &(struct sigevent){ .sigev_notify = 12345 });
+}
+
+static int notify_bad_signal(void *f)
+{
+    return notify_with(f, &(struct sigevent){ .sigev_notify = SIGEV_SIGNAL, .sigev_signo = 1000 });
+}
+
+/* A name of NAME_MAX + 1 characters after its slash. */
+static int unlink_too_long(void *f)
+{
+    char name[NAME_MAX + 3] = "/";
+
+    (void)f;
+    memset(name + 1, 'q', NAME_MAX + 1);
+    name[NAME_MAX + 2] = '\0';
+    return mq_unlink(name);
+}
+
+static int open_mine(void *f) { return p_open(P_MQ, FX(f)->mine, 0, 0); }
+
 /* Make an object of mode 0 under the fresh name, open it again, remove it:
  * what the second open said. */
 static int open_own_mode0(enum pkind kind, const char *name)
@@ -142,6 +304,28 @@ static const struct t_errno_row rows[] = {
     { "sem_post at SEM_VALUE_MAX", post_at_max, EOVERFLOW, T_OWNER },
     { "mq_open of a queue of 2 KiB under RLIMIT_MSGQUEUE of 1000 bytes", queue_over_rlimit,
       EMFILE, T_OWNER },
+    { "mq_open with no descriptor left under RLIMIT_NOFILE", queue_over_nofile, EMFILE, T_OWNER },
+    { "mq_timedsend to a descriptor that is no queue's", send_not_a_queue, EBADF, T_OWNER },
+    { "mq_timedreceive from a descriptor that is no queue's", receive_not_a_queue, EBADF,
+      T_OWNER },
+    { "mq_timedsend to a queue opened O_RDONLY", send_read_only, EBADF, T_OWNER },
+    { "mq_timedreceive from a queue opened O_WRONLY", receive_write_only, EBADF, T_OWNER },
+    { "mq_timedsend to a full queue, tv_nsec of 1000000000", send_bad_nsec, EINVAL, T_OWNER },
+    { "mq_timedreceive from an empty queue, tv_nsec of 1000000000", receive_bad_nsec, EINVAL,
+      T_OWNER },
+    { "mq_timedsend to a full queue, a deadline already past", send_past, ETIMEDOUT, T_OWNER },
+    { "mq_timedreceive from an empty queue, a deadline already past", receive_past, ETIMEDOUT,
+      T_OWNER },
+    { "mq_timedsend, a timeout at a bad address", send_bad_timeout, EFAULT, T_OWNER },
+    { "mq_timedreceive, a timeout at a bad address", receive_bad_timeout, EFAULT, T_OWNER },
+    { "mq_timedsend of a message at a bad address", send_bad_buffer, EFAULT, T_OWNER },
+    { "mq_timedreceive into a bad address, a message waiting", receive_bad_buffer, EFAULT,
+      T_OWNER },
+    { "mq_notify of a descriptor that is no queue's", notify_not_a_queue, EBADF, T_OWNER },
+    { "mq_notify, sigev_notify none of SIGEV_NONE, SIGEV_SIGNAL, SIGEV_THREAD", notify_bad_kind,
+      EINVAL, T_OWNER },
+    { "mq_notify, SIGEV_SIGNAL with signal 1000", notify_bad_signal, EINVAL, T_OWNER },
+    { "mq_unlink of a name of NAME_MAX + 1 characters", unlink_too_long, ENAMETOOLONG, T_OWNER },
     /* Mode 0 stops the owner, as with a file (without CAP_DAC_OVERRIDE). */
     { "shm_open by its owner of an object of mode 0", mode0_shm, EACCES, T_PLAIN },
     { "sem_open by its owner of a semaphore of mode 0", mode0_sem, EACCES, T_PLAIN },
@@ -158,6 +342,7 @@ static const struct t_errno_row stranger_rows[] = {
     { "mq_unlink of another user's queue of mode 0666", unlink_mq, EACCES, T_STRANGER },
     { "msgctl IPC_RMID of another user's System V queue of mode 0666", rmid_queue, EPERM,
       T_STRANGER },
+    { "mq_open of another user's queue of mode 0600", open_mine, EACCES, T_STRANGER },
 };
 
 START_TEST(posix_errno_cases)

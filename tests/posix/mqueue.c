@@ -5,10 +5,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 START_TEST(priority_order_fifo_within)
@@ -44,6 +46,44 @@ START_TEST(priority_limit)
     errno = 0;
     ck_assert_int_eq(mq_send(mq, "x", 1, 32768), -1);
     ck_assert_int_eq(errno, EINVAL);
+    ck_assert_int_eq(curmsgs(mq), 1);
+    drop_queue(mq, name);
+}
+END_TEST
+
+static void on_signal(int sig)
+{
+    (void)sig;
+}
+
+/* Waiting in mq_timedsend on the full queue it inherited, a handler without
+ * SA_RESTART runs: EINTR, and nothing sent. */
+static int send_interrupted(void *mq)
+{
+    struct sigaction sa = { .sa_handler = on_signal };
+    struct timespec deadline;
+
+    NEED(sigaction(SIGUSR1, &sa, NULL) == 0);
+    NEED(clock_gettime(CLOCK_REALTIME, &deadline) == 0);
+    deadline.tv_sec += 3600;
+    errno = 0;
+    NEED(mq_timedsend(*(mqd_t *)mq, "2", 1, 0, &deadline) == -1);
+    NEED_EQ(errno, EINTR);
+    return 0;
+}
+
+START_TEST(mq_timedsend_eintr)
+{
+    char name[64];
+    struct t_proc p;
+    mqd_t mq = new_queue(name, 1, 16, 0);
+
+    send_text(mq, "1", 0);                      /* full */
+    t_fork(&p, 0, send_interrupted, &mq);
+    ck_assert_msg(t_blocked_in(p.pid, SYS_mq_timedsend), "the sender is not waiting");
+    t_kill(&p, SIGUSR1);
+    ck_assert_msg(t_wait(&p) == 0, "the sender: status %d (its failed step is on stderr)",
+                  p.status);
     ck_assert_int_eq(curmsgs(mq), 1);
     drop_queue(mq, name);
 }
@@ -161,6 +201,7 @@ void add_mqueue_tests(Suite *s)
     tcase_add_test(tc, priority_order_fifo_within);
     tcase_add_test(tc, priority_limit);
     tcase_add_test(tc, nonblock_eagain_full_and_empty);
+    tcase_add_test(tc, mq_timedsend_eintr);
     tcase_add_test(tc, receive_buffer_below_msgsize_emsgsize);
     tcase_add_test(tc, mqd_is_a_file_descriptor);
     tcase_add_test(tc, mq_setattr_changes_only_the_flags);

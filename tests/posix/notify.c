@@ -4,8 +4,10 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -66,6 +68,65 @@ START_TEST(mq_notify_once_on_empty_queue)
     ck_assert_int_eq(sigtimedwait(&set, &info, &none), -1);
     ck_assert_int_eq(errno, EAGAIN);
     ck_assert_int_eq(mq_notify(mq, NULL), 0);                   /* unregister */
+    drop_queue(mq, name);
+}
+END_TEST
+
+static int register_quietly(void *mq)
+{
+    NEED(mq_notify(*(mqd_t *)mq, &(struct sigevent){ .sigev_notify = SIGEV_NONE }) == 0);
+    return 0;
+}
+
+/* SIGEV_NONE registers the process and sends nothing: the queue is taken (a
+ * second process gets EBUSY) until a message comes to the empty queue, and
+ * then it is free again, as after a signal. */
+START_TEST(mq_notify_sigev_none_holds_the_queue_until_a_message)
+{
+    char name[64];
+    struct t_proc p;
+    mqd_t mq = new_queue(name, 4, 16, O_NONBLOCK);
+
+    ck_assert_int_eq(mq_notify(mq, &(struct sigevent){ .sigev_notify = SIGEV_NONE }), 0);
+    t_fork(&p, 0, register_too, &mq);
+    ck_assert_msg(t_wait(&p) == 0, "the second process was not refused (EBUSY)");
+    send_text(mq, "hey", 0);
+    t_fork(&p, 0, register_quietly, &mq);
+    ck_assert_msg(t_wait(&p) == 0, "after the message: the second process could not register");
+    drop_queue(mq, name);
+}
+END_TEST
+
+/* SIGEV_THREAD: glibc starts a thread that calls sigev_notify_function with
+ * sigev_value when a message comes to the empty queue. Here the function
+ * writes the value and its thread id to a pipe. */
+static int notice_pipe[2];
+
+static void write_notice(union sigval v)
+{
+    const int what[2] = { v.sival_int, (int)gettid() };
+
+    if (write(notice_pipe[1], what, sizeof what) != sizeof what)
+        abort();
+}
+
+START_TEST(mq_notify_sigev_thread_calls_in_a_new_thread)
+{
+    const struct sigevent sev = { .sigev_notify = SIGEV_THREAD,
+                                  .sigev_notify_function = write_notice,
+                                  .sigev_value.sival_int = 4242 };
+    char name[64];
+    int what[2];
+    mqd_t mq = new_queue(name, 4, 16, O_NONBLOCK);
+
+    ck_assert_int_eq(pipe(notice_pipe), 0);
+    ck_assert_int_eq(mq_notify(mq, &sev), 0);
+    send_text(mq, "hey", 0);
+    ck_assert_int_eq(poll(&(struct pollfd){ .fd = notice_pipe[0], .events = POLLIN }, 1, 20000), 1);
+    ck_assert_int_eq(read(notice_pipe[0], what, sizeof what), sizeof what);
+    ck_assert_int_eq(what[0], 4242);
+    ck_assert_int_ne(what[1], gettid());        /* not this thread */
+    ck_assert_int_eq(curmsgs(mq), 1);           /* told, not taken */
     drop_queue(mq, name);
 }
 END_TEST
@@ -267,6 +328,8 @@ void add_notify_tests(Suite *s)
     TCase *tc = tcase_create("notify");
 
     tcase_add_test(tc, mq_notify_once_on_empty_queue);
+    tcase_add_test(tc, mq_notify_sigev_none_holds_the_queue_until_a_message);
+    tcase_add_test(tc, mq_notify_sigev_thread_calls_in_a_new_thread);
     tcase_add_test(tc, mq_notice_lost_behind_a_pending_sigusr1);
     tcase_add_test(tc, pmq_notify_wakes_on_a_message);
     tcase_add_test(tc, pmq_notify_waits_on_after_stop_and_continue);

@@ -117,6 +117,29 @@ START_TEST(ipcs_and_ipcrm_options)
 }
 END_TEST
 
+/* Seed 004 writes "ipcrm –s 65537" and seed 000 "ipcs ïa": an en dash
+ * (U+2013) and a mangled one where '-' belongs. ipcrm refuses the word as an
+ * unknown argument. ipcs takes no arguments and ignores them: "ipcs ïa"
+ * shows what ipcs shows without options, all three kinds, as -a does; so
+ * does "ipcs ïm", where -m would show the segments alone. */
+START_TEST(seed_dashes_are_not_options)
+{
+    static const char refused[] = "ipcrm: unknown argument: \xe2\x80\x93s\n";
+    struct t_run r;
+
+    sh(&r, "LC_ALL=C.UTF-8 ipcrm \xe2\x80\x93s 65537", NULL, NULL);
+    ck_assert_int_eq(r.status, 1);
+    ck_assert_msg(strncmp(r.err, refused, strlen(refused)) == 0, "ipcrm: %s", r.err);
+    for (const char *const *o = (const char *const[]){ "a", "m", NULL }; *o; o++) {
+        sh(&r, "LC_ALL=C ipcs \xc3\xaf$1 | grep '^------'", "sh", *o);
+        ck_assert_int_eq(r.status, 0);
+        ck_assert_str_eq(r.out, "------ Message Queues --------\n"
+                                "------ Shared Memory Segments --------\n"
+                                "------ Semaphore Arrays --------\n");
+    }
+}
+END_TEST
+
 /* ipcs lists System V objects only: POSIX ones are files, which ls shows. */
 static int posix_not_in_ipcs_steps(void *unused)
 {
@@ -146,6 +169,7 @@ void add_ipcrm_tests(Suite *s)
     tcase_add_test(tc, ipcrm_q_with_a_segment_id);
     tcase_add_test(tc, ipcs_and_ipcrm_options);
     tcase_add_test(tc, ipcs_lists_no_posix_objects);
+    tcase_add_test(tc, seed_dashes_are_not_options);
     tcase_set_timeout(tc, 60);
     suite_add_tcase(s, tc);
 }

@@ -68,6 +68,8 @@ START_TEST(sessions_play)
         /* the sleepers' lines need /proc/PID/syscall (Yama may forbid it): not asked */
         { "watch.session", { "      sem 1: value 0  ncnt 1  zcnt 0  pid 0\n",
                              "Message queues: 1\n", "type 9, 4 bytes: nine\n" } },
+        { "lsipc.session", { " rw-r----- ", "\"sharedmemory\": [",
+                             "\nSEMVMX " } },
         /* where it cannot have an IPC namespace of its own, a SKIP (#requires) */
         { "limits.session", { "kernel.msgmnb = 1000", "max semaphores per array = 5",
                               "qbytes=1000" } },

@@ -45,6 +45,7 @@ void add_ipcclean_tests(Suite *s);
 void add_ipcrm_tests(Suite *s);
 void add_perl_tests(Suite *s);
 void add_limits_tests(Suite *s);
+void add_lsipc_tests(Suite *s);
 void add_programs_tests(Suite *s);
 void add_ipcwatch_tests(Suite *s);
 
