@@ -183,8 +183,10 @@ book/build/ipclab.pdf: $(BOOK_SOURCES)
 	$(call say,PDF,$@) asciidoctor-pdf --failure-level=WARN -a source-highlighter=rouge \
 	    -a imagesdir=build -o $(tmp) book/index.adoc && mv -f $(tmp) $@
 
+include book/figures.mk
+
 # --- setting up ---------------------------------------------------------------
-DEB_PACKAGES := gcc libc6-dev make pkg-config check asciidoctor ruby-rouge perl procps util-linux
+DEB_PACKAGES := gcc libc6-dev make pkg-config check asciidoctor ruby-rouge graphviz perl procps util-linux
 # For the benchmarks' plots and their comparison with independent tools, and
 # for make pdf: installed where the distribution has them (Ubuntu has no
 # linux-perf); run-bench and make pdf say what they could not do without them.

@@ -1,0 +1,22 @@
+# --- figures ------------------------------------------------------------------
+# Included by the Makefile. Each figure of the book is drawn from a run:
+# book/figures/NAME (a script; book/figures/lib.sh is what they share) runs
+# the lab's programs, checks what it saw, and prints a graph in dot, which
+# graphviz renders as book/build/figures/NAME.svg. The chapters show it with
+# image::figures/NAME.svg[...] (the page is in book/build, and make pdf's
+# imagesdir is book/build).
+FIGURE_SCRIPTS := $(filter-out %.sh,$(wildcard book/figures/*))
+FIGURES := $(patsubst book/figures/%,book/build/figures/%.svg,$(FIGURE_SCRIPTS))
+
+# Some figures make System V objects and count identifiers, as the sessions
+# do: they run one at a time, after the sessions, and the benchmarks after them.
+$(call chain,$(lastword $(SESSION_OUT)) $(FIGURES))
+$(BENCH_OUT): | $(lastword $(FIGURES))
+
+book/build/figures/%.svg: book/figures/% book/figures/lib.sh $(PROGRAMS)
+	$(call need,dot,graphviz)
+	@mkdir -p $(@D)
+	$(call say,FIG,$@) book/figures/$* > $(tmp).dot && dot -Tsvg -o $(tmp) $(tmp).dot \
+	    && rm -f $(tmp).dot && mv -f $(tmp) $@ || { rm -f $(tmp) $(tmp).dot; exit 1; }
+
+book/build/index.html book/build/ipclab.pdf: $(FIGURES)

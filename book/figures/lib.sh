@@ -1,0 +1,49 @@
+# lib.sh: what every figure script shares. Sourced by book/figures/NAME,
+# which runs the lab's programs, checks what it saw, and prints one graph in
+# dot on stdout; the Makefile (book/figures.mk) renders it as
+# book/build/figures/NAME.svg.
+#
+# Here: strict mode; $lab, the top of the lab; $scratch, a directory removed
+# at exit; at_exit CMD, to run CMD at exit, also when interrupted (it removes
+# what the run made); fail MESSAGE; and the one style of all figures
+# (graph_head, and the node styles below), so that they read as one set.
+set -euo pipefail
+export PATH="$PATH:/usr/sbin:/sbin"
+export LC_ALL=C
+figure=${0##*/}
+lab=$(cd "$(dirname "$0")/../.." && pwd)
+scratch=$(mktemp -d "${TMPDIR:-/tmp}/ipclab-figure.XXXXXX")
+exit_commands=()
+at_exit() { exit_commands+=("$1"); }
+run_exit_commands() {
+    local c
+    for c in "${exit_commands[@]}"; do eval "$c" >/dev/null 2>&1 || true; done
+    rm -rf "$scratch"
+}
+trap run_exit_commands EXIT
+trap 'exit 130' INT TERM HUP            # so that the EXIT trap runs then too
+fail() { echo "$figure: $*" >&2; exit 1; }
+
+# One font (Helvetica: every PDF reader has it, browsers use their own
+# sans-serif, graphviz measures it as Liberation Sans), nothing from the
+# network. Kernel objects are yellow boxes, processes blue, files green; what
+# the kernel says (counts, states) is in the labels. A figure is drawn narrow
+# (about 420 pt at most) so that a 400 px phone shows it whole and legible.
+graph_head() {                          # graph_head [RANKDIR]
+    cat <<EOT
+digraph "$figure" {
+  graph [fontname="Helvetica", fontsize=12, rankdir=${1:-TB}, nodesep=0.25, ranksep=0.35,
+         bgcolor="white", pad=0.1]
+  node  [fontname="Helvetica", fontsize=12, shape=box, style="rounded,filled",
+         fillcolor="white", color="#444444", margin="0.12,0.06"]
+  edge  [fontname="Helvetica", fontsize=11, color="#444444", arrowsize=0.7]
+EOT
+}
+object=', fillcolor="#fff2c2"'          # a kernel object: segment, set, queue
+process=', fillcolor="#d8e8fb"'         # a process
+file=', fillcolor="#dcf2d8"'            # a file, a name in a filesystem
+gone=', fillcolor="#eeeeee", style="rounded,filled,dashed"'
+note='shape=plaintext, style="", fontsize=11'
+
+# html TEXT: TEXT made safe for a graphviz HTML label
+html() { local s=$1; s=${s//&/&amp;}; s=${s//</&lt;}; s=${s//>/&gt;}; s=${s//\"/&quot;}; printf '%s' "$s"; }
