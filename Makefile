@@ -217,6 +217,6 @@ setup:
 	@$(MAKE) --no-print-directory all book
 
 clean:
-	rm -f $(PROGRAMS) $(SUITES) common/*.o common/*.a chapters/*/*.o tests/*.o tests/*/*.o .flags \
+	rm -f $(PROGRAMS) $(FIGURE_HELPERS) $(SUITES) common/*.o common/*.a chapters/*/*.o tests/*.o tests/*/*.o .flags \
 	    chapters/*/*.tmp* common/*.tmp* tests/*.tmp* tests/*/*.tmp*
 	rm -rf book/build tests/logs

@@ -5,7 +5,11 @@
 # graphviz renders as book/build/figures/NAME.svg. The chapters show it with
 # image::figures/NAME.svg[...] (the page is in book/build, and make pdf's
 # imagesdir is book/build).
-FIGURE_SCRIPTS := $(filter-out %.sh,$(wildcard book/figures/*))
+# A figure that needs a call no program of the lab makes has a C helper,
+# book/figures/NAME.c, built as the programs are. Scripts are named with a
+# dash (shm-life), helpers with an underscore (shm_hold).
+FIGURE_HELPERS := $(patsubst %.c,%,$(wildcard book/figures/*.c))
+FIGURE_SCRIPTS := $(wildcard book/figures/*-*)
 FIGURES := $(patsubst book/figures/%,book/build/figures/%.svg,$(FIGURE_SCRIPTS))
 
 # Some figures make System V objects and count identifiers, as the sessions
@@ -13,7 +17,12 @@ FIGURES := $(patsubst book/figures/%,book/build/figures/%.svg,$(FIGURE_SCRIPTS))
 $(call chain,$(lastword $(SESSION_OUT)) $(FIGURES))
 $(BENCH_OUT): | $(lastword $(FIGURES))
 
-book/build/figures/%.svg: book/figures/% book/figures/lib.sh $(PROGRAMS)
+$(FIGURE_HELPERS): %: %.c $(HEADERS) $(LIBS) .flags
+	$(call need,$(CC),gcc)
+	$(call say,CC,$@) $(CC) $(BASE_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $(tmp) $< $(LIBS) $(LDLIBS) \
+	    && mv -f $(tmp) $@
+
+book/build/figures/%.svg: book/figures/% book/figures/lib.sh $(PROGRAMS) $(FIGURE_HELPERS)
 	$(call need,dot,graphviz)
 	@mkdir -p $(@D)
 	$(call say,FIG,$@) book/figures/$* > $(tmp).dot && dot -Tsvg -o $(tmp) $(tmp).dot \
