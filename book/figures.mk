@@ -2,7 +2,7 @@
 # Included by the Makefile. Each figure of the book is drawn from a run:
 # book/figures/NAME (a script; book/figures/lib.sh is what they share) runs
 # the lab's programs, checks what it saw, and prints a graph in dot, which
-# graphviz renders as book/build/figures/NAME.svg. The chapters show it with
+# graphviz renders as book/build/figures/NAME.svg; a warning of dot fails it. The chapters show it with
 # image::figures/NAME.svg[...] (the page is in book/build, and make pdf's
 # imagesdir is book/build).
 # A figure that needs a call no program of the lab makes has a C helper,
@@ -25,7 +25,8 @@ $(FIGURE_HELPERS): %: %.c $(HEADERS) $(LIBS) .flags
 book/build/figures/%.svg: book/figures/% book/figures/lib.sh $(PROGRAMS) $(FIGURE_HELPERS)
 	$(call need,dot,graphviz)
 	@mkdir -p $(@D)
-	$(call say,FIG,$@) book/figures/$* > $(tmp).dot && dot -Tsvg -o $(tmp) $(tmp).dot \
-	    && rm -f $(tmp).dot && mv -f $(tmp) $@ || { rm -f $(tmp) $(tmp).dot; exit 1; }
+	$(call say,FIG,$@) book/figures/$* > $(tmp).dot && dot -Tsvg -o $(tmp) $(tmp).dot 2>$(tmp).log \
+	    && { [ ! -s $(tmp).log ] || { cat $(tmp).log >&2; false; }; } \
+	    && rm -f $(tmp).dot $(tmp).log && mv -f $(tmp) $@ || { rm -f $(tmp) $(tmp).dot $(tmp).log; exit 1; }
 
 book/build/index.html book/build/ipclab.pdf: $(FIGURES)

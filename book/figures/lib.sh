@@ -69,3 +69,43 @@ release() {                             # release N: end its input, wait for it
     exec {fd}>&-; unset "held_fds[$1]"
     wait "$pid" || fail "process $1 (pid $pid) failed"
 }
+
+# A timeline: one column (lane) per process or object, time going down.
+# timeline_lanes NAME=TITLE...: the columns, left to right.
+# Then on stdin of timeline_rows, one line per row: a text per lane, each
+# ended by $sep, the ASCII unit separator (empty: nothing happens there then;
+# \n breaks a line). The node of
+# lane NAME in row I is NAMEI (s0), for the caller's arrows, which are
+# printed after timeline_rows and before the closing brace.
+sep=$'\x1f'
+timeline_lanes() { lanes=("$@"); }
+timeline_rows() {
+    local row=0 line i name title cells prev=()
+    echo '  node [shape=box, style="rounded,filled", fillcolor="white"]'
+    echo '  edge [arrowhead=none, color="#999999", style=dashed, weight=100]'
+    for i in "${!lanes[@]}"; do
+        name=${lanes[i]%%=*} title=${lanes[i]#*=}
+        echo "  h_$name [label=\"$title\" ${lane_style[$name]:-$process}]"
+        prev[i]=h_$name
+    done
+    while IFS= read -r line; do
+        IFS=$sep read -r -a cells <<<"$line"
+        echo "  { rank=same;"
+        for i in "${!lanes[@]}"; do
+            name=${lanes[i]%%=*}
+            if [ -n "${cells[i]:-}" ]; then
+                echo "    ${name}$row [label=\"${cells[i]}\"]"
+            else
+                echo "    ${name}$row [shape=point, width=0, height=0, label=\"\"]"
+            fi
+        done
+        echo "  }"
+        for i in "${!lanes[@]}"; do
+            name=${lanes[i]%%=*}
+            echo "  ${prev[i]} -> ${name}$row"; prev[i]=${name}$row
+        done
+        row=$((row + 1))
+    done
+    echo '  edge [arrowhead=normal, color="#444444", style=solid, weight=0, constraint=false]'
+}
+declare -A lane_style=()
