@@ -2,9 +2,10 @@
 # Included by the Makefile. Each figure of the book is drawn from a run:
 # book/figures/NAME (a script; book/figures/lib.sh is what they share) runs
 # the lab's programs, checks what it saw, and prints a graph in dot, which
-# graphviz renders as book/build/figures/NAME.svg; a warning of dot fails it. The chapters show it with
-# image::figures/NAME.svg[...] (the page is in book/build, and make pdf's
-# imagesdir is book/build).
+# graphviz renders as book/build/figures/NAME.svg; a warning of dot fails
+# it. The chapters show it with image::figures/NAME.svg["ALT TEXT"], under a
+# .Title line (the pages are in book/build, and make pdf's imagesdir is
+# book/build).
 # A figure that needs a call no program of the lab makes has a C helper,
 # book/figures/NAME.c, built as the programs are. Scripts are named with a
 # dash (shm-life), helpers with an underscore (shm_hold).
@@ -22,11 +23,15 @@ $(FIGURE_HELPERS): %: %.c $(HEADERS) $(LIBS) .flags
 	$(call say,CC,$@) $(CC) $(BASE_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $(tmp) $< $(LIBS) $(LDLIBS) \
 	    && mv -f $(tmp) $@
 
+# dot writes "transparent" where nothing is to be drawn, which make pdf's SVG
+# renderer (prawn-svg) draws in black: it becomes "none".
 book/build/figures/%.svg: book/figures/% book/figures/lib.sh $(PROGRAMS) $(FIGURE_HELPERS)
 	$(call need,dot,graphviz)
 	@mkdir -p $(@D)
-	$(call say,FIG,$@) book/figures/$* > $(tmp).dot && dot -Tsvg -o $(tmp) $(tmp).dot 2>$(tmp).log \
+	$(call say,FIG,$@) book/figures/$* > $(tmp).dot && dot -Tsvg -o $(tmp).svg $(tmp).dot 2>$(tmp).log \
 	    && { [ ! -s $(tmp).log ] || { cat $(tmp).log >&2; false; }; } \
-	    && rm -f $(tmp).dot $(tmp).log && mv -f $(tmp) $@ || { rm -f $(tmp) $(tmp).dot $(tmp).log; exit 1; }
+	    && sed 's/="transparent"/="none"/g' $(tmp).svg > $(tmp) \
+	    && rm -f $(tmp).dot $(tmp).svg $(tmp).log && mv -f $(tmp) $@ \
+	    || { rm -f $(tmp) $(tmp).dot $(tmp).svg $(tmp).log; exit 1; }
 
 book/build/index.html book/build/ipclab.pdf: $(FIGURES)

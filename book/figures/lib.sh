@@ -96,7 +96,7 @@ timeline_rows() {
             if [ -n "${cells[i]:-}" ]; then
                 echo "    ${name}$row [label=\"${cells[i]}\"]"
             else
-                echo "    ${name}$row [shape=point, width=0, height=0, label=\"\"]"
+                echo "    ${name}$row [shape=none, width=0, height=0, label=\"\"]"
             fi
         done
         echo "  }"
