@@ -12,6 +12,11 @@
 FIGURE_HELPERS := $(patsubst %.c,%,$(wildcard book/figures/*.c))
 FIGURE_SCRIPTS := $(wildcard book/figures/*-*)
 FIGURES := $(patsubst book/figures/%,book/build/figures/%.svg,$(FIGURE_SCRIPTS))
+# A figure that a chapter shows and no script draws stops the build.
+FIGURES_SHOWN := $(addprefix book/build/,$(shell sed -n 's/^image::\(figures\/[^[]*\)\[.*/\1/p' book/*.adoc))
+FIGURES_UNDRAWN := $(filter-out $(FIGURES),$(FIGURES_SHOWN))
+$(FIGURES_UNDRAWN):
+	@echo "$@: the book shows it, and there is no script $(patsubst book/build/%.svg,book/%,$@)"; false
 
 # Some figures make System V objects and count identifiers, as the sessions
 # do: they run one at a time, after the sessions, and the benchmarks after them.
@@ -34,4 +39,4 @@ book/build/figures/%.svg: book/figures/% book/figures/lib.sh $(PROGRAMS) $(FIGUR
 	    && rm -f $(tmp).dot $(tmp).svg $(tmp).log && mv -f $(tmp) $@ \
 	    || { rm -f $(tmp) $(tmp).dot $(tmp).svg $(tmp).log; exit 1; }
 
-book/build/index.html book/build/ipclab.pdf: $(FIGURES)
+book/build/index.html book/build/ipclab.pdf: $(FIGURES) $(FIGURES_UNDRAWN)

@@ -5,23 +5,34 @@
 #
 # Here: strict mode; $lab, the top of the lab; $scratch, a directory removed
 # at exit; at_exit CMD, to run CMD at exit, also when interrupted (it removes
-# what the run made); fail MESSAGE; and the one style of all figures
+# what the run made); fail MESSAGE; hold and release, for a process that
+# runs beside the script; a timeline; and the one style of all figures
 # (graph_head, and the node styles below), so that they read as one set.
 set -euo pipefail
 export PATH="$PATH:/usr/sbin:/sbin"
 export LC_ALL=C
 figure=${0##*/}
 lab=$(cd "$(dirname "$0")/../.." && pwd)
-scratch=$(mktemp -d "${TMPDIR:-/tmp}/ipclab-figure.XXXXXX")
+# At exit, the processes the run started are stopped (SIGTERM: the lab's
+# demos then remove what they made), then the exit commands run, in order.
+# Register an exit command before the object exists, with the variable that
+# will hold its id in single quotes: a signal may come between the two.
+scratch=
 exit_commands=()
 at_exit() { exit_commands+=("$1"); }
 run_exit_commands() {
-    local c
+    local c pids
+    pids=$(jobs -p)
+    [ -z "$pids" ] || kill $pids 2>/dev/null || true
     for c in "${exit_commands[@]}"; do eval "$c" >/dev/null 2>&1 || true; done
-    rm -rf "$scratch"
+    [ -z "$scratch" ] || rm -rf "$scratch"
 }
 trap run_exit_commands EXIT
 trap 'exit 130' INT TERM HUP            # so that the EXIT trap runs then too
+# (mkdir, not scratch=$(mktemp -d): a signal during that would leave the
+# directory made and $scratch empty)
+scratch=${TMPDIR:-/tmp}/ipclab-figure.$$.$RANDOM
+mkdir -m 700 "$scratch" || { scratch=; fail "cannot make a scratch directory"; }
 fail() { echo "$figure: $*" >&2; exit 1; }
 
 # One font (Helvetica: every PDF reader has it, browsers use their own
@@ -58,7 +69,7 @@ hold() {
     mkfifo "$scratch/in.$n"
     (for f in "${held_fds[@]}"; do eval "exec $f>&-"; done; exec "$@") \
         <"$scratch/in.$n" >"$scratch/out.$n" &
-    eval "held_$n=$!"; at_exit "kill $!"
+    eval "held_$n=$!"
     exec {fd}>"$scratch/in.$n"; held_fds[n]=$fd
     until [ -s "$scratch/out.$n" ]; do
         kill -0 "$!" 2>/dev/null || fail "$* failed"; sleep 0.02
