@@ -61,24 +61,24 @@ html() { local s=$1; s=${s//&/&amp;}; s=${s//</&lt;}; s=${s//>/&gt;}; s=${s//\"/
 
 # hold N COMMAND...: start COMMAND in the background, its stdin a pipe that
 # stays open until release N, its stdout in the file out.N; return when it
-# has printed something (shm_hold, when it is attached). $held_N is its pid.
-# Each one gets only its own pipe, so that releasing one ends that one.
-held_fds=()
+# has printed something (shm_hold, when it is attached). ${held[N]} is its
+# pid. Each one gets only its own pipe, so that releasing one ends that one.
+held=() held_fds=()
 hold() {
     local n=$1 fd f; shift
     mkfifo "$scratch/in.$n"
     (for f in "${held_fds[@]}"; do eval "exec $f>&-"; done; exec "$@") \
         <"$scratch/in.$n" >"$scratch/out.$n" &
-    eval "held_$n=$!"
+    held[n]=$!
     exec {fd}>"$scratch/in.$n"; held_fds[n]=$fd
     until [ -s "$scratch/out.$n" ]; do
         kill -0 "$!" 2>/dev/null || fail "$* failed"; sleep 0.02
     done
 }
 release() {                             # release N: end its input, wait for it
-    local fd=${held_fds[$1]} pid; eval "pid=\$held_$1"
+    local fd=${held_fds[$1]}
     exec {fd}>&-; unset "held_fds[$1]"
-    wait "$pid" || fail "process $1 (pid $pid) failed"
+    wait "${held[$1]}" || fail "process $1 (pid ${held[$1]}) failed"
 }
 
 # A timeline: one column (lane) per process or object, time going down.
