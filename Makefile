@@ -225,9 +225,11 @@ book/build/ipclab.pdf: $(BOOK_SOURCES)
 	$(call say,PDF,$@) asciidoctor-pdf -r ./book/listing-source.rb --failure-level=WARN -a source-highlighter=rouge \
 	    -a imagesdir=build -o $(tmp) book/index.adoc && mv -f $(tmp) $@
 
+include book/figures.mk
+
 # --- setting up ---------------------------------------------------------------
-DEB_PACKAGES := gcc libc6-dev make pkg-config check asciidoctor ruby-rouge perl procps util-linux \
-                libncurses-dev tmux patch
+DEB_PACKAGES := gcc libc6-dev make pkg-config check asciidoctor ruby-rouge graphviz perl procps \
+                util-linux libncurses-dev tmux patch
 # For the benchmarks' plots and their comparison with independent tools, and
 # for make pdf: installed where the distribution has them (Ubuntu has no
 # linux-perf); run-bench and make pdf say what they could not do without them.
@@ -258,7 +260,7 @@ setup:
 	@$(MAKE) --no-print-directory all book
 
 clean:
-	rm -f $(PROGRAMS) $(SUITES) $(GRADERS) $(LAB_PROGRAMS) common/*.o common/*.a chapters/*/*.o \
-	    tests/*.o tests/*/*.o .flags chapters/*/*.tmp* chapters/*/labs/*.tmp* common/*.tmp* \
-	    tests/*.tmp* tests/*/*.tmp*
+	rm -f $(PROGRAMS) $(FIGURE_HELPERS) $(SUITES) $(GRADERS) $(LAB_PROGRAMS) common/*.o common/*.a \
+	    chapters/*/*.o tests/*.o tests/*/*.o .flags chapters/*/*.tmp* chapters/*/labs/*.tmp* \
+	    common/*.tmp* tests/*.tmp* tests/*/*.tmp*
 	rm -rf book/build tests/logs tests/labs/build
