@@ -90,7 +90,11 @@ START_TEST(the_producer_waits_while_the_ring_is_full)
                   "consumer must wait on semaphore %d (full slots)", FULL_SLOTS);
     if (t_children(p.pid, &consumer, 1) != 1)
         T_SKIP("the kernel does not list a process's children (CONFIG_PROC_CHILDREN)");
-    kill(consumer, SIGSTOP);            /* a consumer that takes nothing more */
+    /* A consumer that takes nothing more. It must be stopped before a line
+     * comes: a slot given while it still sleeps in semop would be taken for
+     * it by the kernel, and it would stop holding that slot. */
+    kill(consumer, SIGSTOP);
+    ck_assert_msg(t_reaches(consumer, "T"), "(the consumer, pid %d, did not stop)", (int)consumer);
     lines(input, sizeof input, 10);
     ck_assert_int_eq(write(p.in, input, strlen(input)), (ssize_t)strlen(input));
     waited = comes_to(key, FREE_SLOTS, 1, 0) && comes_to(key, FULL_SLOTS, 0, RING_SLOTS);
