@@ -55,10 +55,13 @@ START_TEST(a_value_set_in_one_run_is_there_in_the_next)
                   "attached %lu times, not 0", (unsigned long)ds.shm_nattch);
     ck_assert_msg(semget(key, 0, 0) != -1, "after `shm_kv PATH set` ended, there is no "
                   "semaphore set with the key ftok(PATH, 'k'): the lock must stay with the table");
-    KV_OK(&r, path, "get", "colour");
-    ck_assert_msg(strcmp(r.out, "blue\n") == 0, "after `set colour blue`, `shm_kv PATH get "
-                  "colour` must print \"blue\", in a run of its own. It printed:\n%s",
-                  g_shown(r.out));
+    g_run(&r, NULL, path, "get", "colour", NULL);
+    ck_assert_msg(r.status == 0 && strcmp(r.out, "blue\n") == 0, "after `set colour blue` "
+                  "ended, `shm_kv PATH get colour`, in a run of its own, must print \"blue\" "
+                  "and exit 0. It %s, and printed:\n%s%s"
+                  "Does the segment hold the value itself? A pointer stored there means "
+                  "nothing in another run", g_status(r.status, r.ended_by_limit),
+                  g_shown(r.out), r.err);
     KV_OK(&r, path, "set", "colour", "green");
     KV_OK(&r, path, "get", "colour");
     ck_assert_msg(strcmp(r.out, "green\n") == 0, "after `set colour blue` and `set colour "
