@@ -10,7 +10,8 @@
 #                   QUICK=1: a few seconds, to see that all runs (not a measurement)
 #   make deps       install the Debian packages the lab needs (apt-get, sudo if not root)
 #   make setup      deps, then all and book: everything a fresh machine needs
-#   make grade      grade the labs (LAB=name: one); make lab-reset LAB=name
+#   make grade      grade the labs (LAB=name: one); make lab-reset LAB=name;
+#                   make grade-class SUBMISSIONS=DIR: a class's labs into grades.csv
 #   make handout    the lab for students, without the labs' solutions
 #   make clean      remove everything the build made
 #   V=1             show full command lines
@@ -22,7 +23,7 @@
 .DEFAULT_GOAL := all
 .DELETE_ON_ERROR:
 .SUFFIXES:
-.PHONY: all check book book-check pdf bench deps setup clean grade lab-reset handout
+.PHONY: all check book book-check pdf bench deps setup clean grade grade-class lab-reset handout
 
 # --- tools and flags ----------------------------------------------------------
 CFLAGS ?= -O2 -g

@@ -76,6 +76,13 @@ grade: $(GRADERS) $(LIBS)
 	$(if $(LAB),$(check_lab))
 	$(Q)MAKE="$(MAKE)" tests/labs/grade $(or $(LAB),$(LABS))
 
+# make grade-class SUBMISSIONS=DIR [CSV=grades.csv]: a class's files, a
+# folder per student, graded into one table (tests/labs/grade-class).
+grade-class: $(GRADERS) $(LIBS)
+	$(if $(SUBMISSIONS),,$(error grade-class needs SUBMISSIONS=DIR, a folder per student with their LAB.c files))
+	$(Q)LAB_CC="$(CC) $(LAB_CFLAGS) $(LDFLAGS)" LAB_LIBS="$(LIBS) $(POSIX_LDLIBS)" \
+	    tests/labs/grade-class $(SUBMISSIONS) $(or $(CSV),grades.csv)
+
 # make lab-reset LAB=sem_lock: the starter again, the student's file kept
 # beside it as LAB.c.YYYYMMDD-HHMMSS.
 lab-reset:
