@@ -63,8 +63,8 @@ tmp = $@.tmp$$$$
 need = $(if $(shell PATH="$$PATH:/sbin:/usr/sbin" command -v $(1) 2>/dev/null),,$(error $(1) not found: install the Debian package $(2), or run 'make deps'))
 need_tools = $(foreach t,$(1),$(call need,$(firstword $(subst :, ,$(t))),$(lastword $(subst :, ,$(t)))))
 # The commands the sample sessions and the tests run, beside the lab's own.
-SESSION_TOOLS := bash:bash ipcs:util-linux ipcrm:util-linux lsipc:util-linux perl:perl sysctl:procps \
-                 awk:mawk
+SESSION_TOOLS := bash:bash ipcs:util-linux ipcrm:util-linux lsipc:util-linux script:bsdutils \
+                 setpriv:util-linux perl:perl sysctl:procps awk:mawk
 TEST_TOOLS := $(SESSION_TOOLS) unshare:util-linux ipcmk:util-linux timeout:coreutils ldd:libc-bin \
               tmux:tmux patch:patch
 need_check = $(call need,pkg-config,pkg-config)$(if $(shell pkg-config --exists check && echo y),,$(error the Check library was not found: install the Debian package check, or run 'make deps'))
@@ -149,7 +149,7 @@ check: all
 # asciidoctor fails on a warning; a link to an anchor that does not exist is
 # only an INFO line under -v, so the rule fails on that too.
 SESSIONS := $(sort $(wildcard chapters/*/*.session))
-SESSION_OUT := $(patsubst chapters/%.session,book/build/sessions/%.txt,$(SESSIONS))
+SESSION_OUT := $(patsubst chapters/%.session,book/build/sessions/%.adoc,$(SESSIONS))
 CLAIMS := $(sort $(wildcard chapters/*/claims.tsv))
 
 book: book/build/index.html
@@ -159,10 +159,10 @@ book: book/build/index.html
 chain = $(if $(word 2,$(1)),$(eval $(word 2,$(1)): | $(word 1,$(1)))$(call chain,$(wordlist 2,$(words $(1)),$(1))))
 $(call chain,$(SESSION_OUT))
 
-book/build/sessions/%.txt: chapters/%.session book/run-session $(PROGRAMS)
+book/build/sessions/%.adoc: chapters/%.session book/run-session $(PROGRAMS)
 	$(call need_tools,$(SESSION_TOOLS))
 	@mkdir -p $(@D)
-	$(call say,RUN,$<) book/run-session $< > $(tmp); status=$$?; \
+	$(call say,RUN,$<) book/run-session --adoc $< > $(tmp); status=$$?; \
 	    [ $$status -eq 0 ] || [ $$status -eq 77 ] && mv -f $(tmp) $@ || { rm -f $(tmp); exit 1; }
 
 book/build/claims.adoc: $(CLAIMS) $(wildcard tests/*.c tests/*/*.c) $(wildcard book/*.adoc) book/claims-to-adoc

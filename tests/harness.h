@@ -228,7 +228,9 @@ struct t_session {
     const char *must[3];
 };
 /* Play each .session file of chapters/CHAPTER with book/run-session, as `make book`
- * does: each must succeed and show its three strings. Each must have a row
+ * does: each must succeed, say who played it (its first line "# played ...",
+ * with the user and "(uid N"),
+ * and show its three strings. Each must have a row
  * in EXPECT (N rows), or be named in OWN (NULL-terminated, or NULL): played
  * by a test of its own with t_play_session, which checks more of it. So a
  * new session cannot go untested, and none is played twice. */

@@ -486,6 +486,8 @@ void t_play_session(const char *chapter, const struct t_session *s, struct t_run
         return;
     }
     ck_assert_msg(r->status == 0, "%s: status %d\n%s%s", s->name, r->status, r->out, r->err);
+    ck_assert_msg(strncmp(r->out, "# played ", 9) == 0 && strstr(r->out, " (uid ") != NULL,
+                  "%s: does not say who played it:\n%s", s->name, r->out);
     for (int m = 0; m < 3; m++)
         ck_assert_msg(strstr(r->out, s->must[m]), "%s: no \"%s\" in:\n%s", s->name, s->must[m],
                       r->out);

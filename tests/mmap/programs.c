@@ -139,6 +139,13 @@ START_TEST(sessions_play)
         { "sync.session", { "no msync yet       reader's pread: \"hello\"",
                             "msync MS_SYNC", "the private mapping reads \"mine\"" } },
         { "faults.session", { "killed by SIGBUS", "killed by SIGSEGV", "byte 100 reads 0" } },
+        /* two terminals: with s the other one shows the line, with p it does not */
+        { "shared.session", { "[2] Current mmap -> 'hello from terminal 1",
+                              "[1] Current mmap -> 'and this from terminal 2",
+                              "[1] ween Shared mmap and Private mmap?    - end - ^@" } },
+        { "private.session", { "[2] Current mmap -> '(*) What's difference",
+                               "[1] Current mmap -> 'hello from terminal 1",
+                               "[1] (*) What's difference between Shared mmap and Private mmap?    - end - ^@" } },
     };
 
     t_play_sessions("mmap", expect, T_ROWS(expect), NULL);
