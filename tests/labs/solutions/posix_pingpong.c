@@ -12,7 +12,8 @@
  * would, and then, the last to open them, unlinks the names: from then on
  * nothing is left in /dev/shm, whatever happens to the two processes. A name
  * is only for meeting; the semaphores live on while a process has them open.
- * Ctrl-C ends both (exit 1); the parent unlinks a name still there.
+ * Ctrl-C ends both (exit 1); the parent unlinks a name still there. The
+ * child ends when the parent dies.
  *
  * $ ./posix_pingpong /ping /pong 2
  * ping 1
@@ -31,6 +32,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 
 static const char help[] =
@@ -146,9 +148,9 @@ static int play(const char *word, int mine, int other, long rounds)
 int main(int argc, char *argv[])
 {
     struct sigaction sa = { .sa_handler = on_signal, .sa_flags = SA_NOCLDSTOP };
+    pid_t parent = getpid(), child;
     long rounds;
     int status;
-    pid_t child;
 
     while (next_option(argc, argv, "", help) != -1)
         ;
@@ -173,6 +175,10 @@ int main(int argc, char *argv[])
     if ((child = fork_child()) == -1)
         die("fork");
     if (child == 0) {
+        /* SIGTERM when the parent dies, rather than wait for ever for its
+         * post; if it died before this line, getppid() says so */
+        if (prctl(PR_SET_PDEATHSIG, SIGTERM) == -1 || getppid() != parent)
+            child_exit(EXIT_CALL_FAILED);
         open_and_unlink();
         child_exit(play("pong", PONG, PING, rounds) == 0 ? EXIT_SUCCESS : EXIT_CALL_FAILED);
     }
