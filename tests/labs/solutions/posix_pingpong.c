@@ -122,8 +122,9 @@ static int wait_turn(sem_t *sem)
 static int play(const char *word, int mine, int other, long rounds)
 {
     for (long n = 1; n <= rounds; n++) {
-        //> /* TODO 3: wait_turn() for my semaphore first, and give the turn
-        //>  * to the other (sem_post(3)) after printing. */
+        //> /* TODO 3: wait_turn() for my semaphore first (when it fails:
+        //>  * return -1 if errno is EINTR, else die()), and give the turn to
+        //>  * the other (sem_post(3)) after printing. */
         //> (void)mine, (void)other, (void)wait_turn;   /* until you use them */
         // BEGIN SOLUTION
         if (wait_turn(sems[mine]) == -1) {
