@@ -12,6 +12,9 @@
  * checks that it fits (SIZE bytes at least, MAGIC at its start: made by this
  * program, not by another one whose key happens to be the same) and prints
  * "opened SHMID". With -r it removes the segment and prints "removed SHMID".
+ * (One window stays open: a run that comes between the creator's shmget and
+ * its MAGIC refuses the segment. Closing it takes a second object, such as
+ * a semaphore the creator posts when it is done.)
  * A segment made anew gets another id: the kernel hands out slots in a
  * circle, and the sequence number in the id grows each time round.
  *
