@@ -13,6 +13,10 @@
 # include the included file as its source location.
 require 'asciidoctor/extensions'
 
+# The book and the sources are UTF-8, whatever the locale (a container may
+# have none: Ruby would read US-ASCII).
+Encoding.default_external = Encoding::UTF_8
+
 # #L12 where the listing's first lines are in FILE, line 12 ('' if not found):
 # the whole file's page opens at the region the listing shows.
 def line_of(block, file)
