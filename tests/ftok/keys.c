@@ -257,5 +257,6 @@ void add_keys_tests(Suite *s)
     tcase_add_test(tc, different_files_can_share_a_key);
     tcase_add_test(tc, any_key_value_may_be_chosen);
     tcase_add_test(tc, seed_trouble_example);
+    tcase_set_timeout(tc, 60);          /* two walks of /usr, on a loaded machine */
     suite_add_tcase(s, tc);
 }
