@@ -48,8 +48,9 @@ static int value(sem_t *sem)
 
 /* Wait up to 5 s for the object NAME to be there with a struct ring's size
  * at least, and for the ring's semaphores to be FREE and FULL, with PID
- * asleep (state S). The object's status into ST; the ring, mapped here,
- * into RING. False if that does not come: the test says which part. */
+ * asleep (state S). The object's status into ST (st_size -1: no object);
+ * the ring, mapped here, into RING. False if that does not come: the test
+ * says which part. */
 static bool ring_comes_to(const char *name, struct stat *st, struct ring **ring, pid_t pid,
                           int free, int full)
 {
@@ -57,6 +58,7 @@ static bool ring_comes_to(const char *name, struct stat *st, struct ring **ring,
         if (*ring == NULL) {
             int fd = shm_open(name, O_RDONLY, 0);
 
+            st->st_size = -1;
             if (fd == -1 || fstat(fd, st) == -1 || st->st_size < (off_t)sizeof **ring) {
                 if (fd != -1)
                     close(fd);
@@ -78,20 +80,34 @@ static bool ring_comes_to(const char *name, struct stat *st, struct ring **ring,
 
 /* Start posix_ring NAME (a new name) with nothing on its stdin yet, and
  * wait until its ring is there, empty, and its consumer asleep: the child's
- * pid into CONSUMER, the ring mapped into RING, its status into ST. */
+ * pid into CONSUMER (NULL: not needed), the ring mapped into RING, its
+ * status into ST. */
 static void start(struct t_proc *p, char name[64], struct stat *st, struct ring **ring,
                   pid_t *consumer)
 {
+    char why[160];
+
     t_limit = 5;
     t_posix_name(name);
     *ring = NULL;
     g_start(p, 0, (const char *[]){ name, NULL });
-    ck_assert_msg(ring_comes_to(name, st, ring, p->pid, RING_SLOTS, 0), "`posix_ring %s`, "
-                  "with nothing on its stdin yet, must make the shared memory object %s "
-                  "(/dev/shm%s) of at least %zu bytes (a struct ring), with free_slots at %d "
-                  "and full_slots at 0, and wait for a line. %s", name, name, name,
-                  sizeof **ring, RING_SLOTS, *ring == NULL ? "No such object, or smaller."
-                  : "The object is there, but the semaphores are not at those values.");
+    if (ring_comes_to(name, st, ring, p->pid, RING_SLOTS, 0))
+        why[0] = '\0';
+    else if (st->st_size == -1)
+        snprintf(why, sizeof why, "There is no such object.");
+    else if (*ring == NULL)
+        snprintf(why, sizeof why, "The object has %lld bytes: did ftruncate give it its size?",
+                 (long long)st->st_size);
+    else
+        snprintf(why, sizeof why, "The object is there, but free_slots is %d and full_slots "
+                 "%d in it: were they made in a MAP_SHARED mapping of it?",
+                 value(&(*ring)->free_slots), value(&(*ring)->full_slots));
+    ck_assert_msg(why[0] == '\0', "`posix_ring %s`, with nothing on its stdin yet, must make "
+                  "the shared memory object %s (/dev/shm%s) of at least %zu bytes (a struct "
+                  "ring), with free_slots at %d and full_slots at 0, and wait for a line. %s",
+                  name, name, name, sizeof **ring, RING_SLOTS, why);
+    if (consumer == NULL)
+        return;
     if (t_children(p->pid, consumer, 1) != 1)
         T_SKIP("the kernel does not list a process's children (CONFIG_PROC_CHILDREN)");
     ck_assert_msg(t_reaches(*consumer, "S"), "posix_ring's consumer (pid %d) must wait "
@@ -226,15 +242,52 @@ START_TEST(ctrl_c_unlinks_the_name)
     struct t_proc p;
     struct stat st;
     struct ring *ring;
-    pid_t consumer;
 
-    start(&p, name, &st, &ring, &consumer);
+    start(&p, name, &st, &ring, NULL);
     munmap(ring, sizeof *ring);
     t_kill(&p, SIGINT);
     t_finish(&p, NULL, 0, (char[512]){ "" }, 512);
     ck_assert_msg(p.status < 128 && !p.ended_by_limit, "after Ctrl-C, posix_ring %s",
                   g_status(p.status, p.ended_by_limit));
     g_no_leftovers("After Ctrl-C");
+}
+END_TEST
+
+/* A name in use is someone else's object: posix_ring must refuse it (O_EXCL)
+ * in one line, and leave it as it was, name and contents. */
+START_TEST(a_name_in_use_is_an_error)
+{
+    char name[64], mark[] = "someone else's", seen[sizeof mark] = "";
+    struct stat st;
+    struct t_run r;
+    int fd;
+
+    t_limit = 5;
+    t_posix_name(name);
+    fd = shm_open(name, O_RDWR | O_CREAT | O_EXCL, 0600);
+    ck_assert_msg(fd != -1, "(the grader could not make %s: %m)", name);
+    ck_assert_int_eq(write(fd, mark, sizeof mark), (ssize_t)sizeof mark);
+    close(fd);
+    g_run(&r, "one\n", name, NULL);
+    fd = shm_open(name, O_RDONLY, 0);
+    if (fd != -1) {
+        ck_assert_int_eq(fstat(fd, &st), 0);
+        ck_assert_int_ge(pread(fd, seen, sizeof seen, 0), 0);
+        close(fd);
+        shm_unlink(name);
+    }
+    ck_assert_msg(r.status == 1 && strstr(r.err, "EEXIST") != NULL && strchr(r.err, '\n') ==
+                  r.err + strlen(r.err) - 1, "`posix_ring %s`, where %s is already in use, "
+                  "must fail: one line on stderr that says EEXIST (shm_open with O_EXCL), "
+                  "exit 1. It %s and said:\n%s", name, name,
+                  g_status(r.status, r.ended_by_limit), g_shown(r.err));
+    ck_assert_msg(fd != -1, "`posix_ring %s`, where %s was already someone else's object, "
+                  "unlinked it. Unlink only the object this run made (`made`).", name, name);
+    ck_assert_msg(st.st_size == (off_t)sizeof mark && strcmp(seen, mark) == 0, "`posix_ring "
+                  "%s`, where %s was already someone else's object, changed it (it has %lld "
+                  "bytes now, not %zu): open it with O_EXCL, so that a name in use is an "
+                  "error before anything is done to it.", name, name, (long long)st.st_size,
+                  sizeof mark);
 }
 END_TEST
 
@@ -247,6 +300,7 @@ static Suite *make_suite(void)
     g_add(s, the_producer_waits_while_the_ring_is_full);
     g_add(s, unlinks_the_name_at_the_end);
     g_add(s, ctrl_c_unlinks_the_name);
+    g_add(s, a_name_in_use_is_an_error);
     return s;
 }
 
