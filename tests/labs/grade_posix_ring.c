@@ -46,6 +46,11 @@ static int value(sem_t *sem)
     return v;
 }
 
+/* A hint for a run that did not end: why two processes may sleep for ever. */
+static const char hang[] = "a process sleeps on a semaphore that the other posted without "
+                           "waking it. Were both semaphores made with pshared 1, in a "
+                           "MAP_SHARED mapping?";
+
 /* Wait up to 5 s for the object NAME to be there with a struct ring's size
  * at least, and for the ring's semaphores to be FREE and FULL, with PID
  * asleep (state S). The object's status into ST (st_size -1: no object);
@@ -55,6 +60,8 @@ static bool ring_comes_to(const char *name, struct stat *st, struct ring **ring,
                           int free, int full)
 {
     for (int tries = 0; tries < 500; tries++, usleep(10000)) {
+        if (tries > 0 && t_state(pid) == 'Z')  /* it ended: nothing will come */
+            break;
         if (*ring == NULL) {
             int fd = shm_open(name, O_RDONLY, 0);
 
@@ -85,7 +92,7 @@ static bool ring_comes_to(const char *name, struct stat *st, struct ring **ring,
 static void start(struct t_proc *p, char name[64], struct stat *st, struct ring **ring,
                   pid_t *consumer)
 {
-    char why[160];
+    char why[800], err[512] = "";
 
     t_limit = 5;
     t_posix_name(name);
@@ -102,6 +109,11 @@ static void start(struct t_proc *p, char name[64], struct stat *st, struct ring 
         snprintf(why, sizeof why, "The object is there, but free_slots is %d and full_slots "
                  "%d in it: were they made in a MAP_SHARED mapping of it?",
                  value(&(*ring)->free_slots), value(&(*ring)->full_slots));
+    if (why[0] != '\0' && t_state(p->pid) == 'Z') {       /* it ended: say how */
+        t_finish(p, NULL, 0, err, sizeof err);
+        snprintf(why + strlen(why), sizeof why - strlen(why), " It %s, saying:\n%s",
+                 g_status(p->status, p->ended_by_limit), g_shown(err));
+    }
     ck_assert_msg(why[0] == '\0', "`posix_ring %s`, with nothing on its stdin yet, must make "
                   "the shared memory object %s (/dev/shm%s) of at least %zu bytes (a struct "
                   "ring), with free_slots at %d and full_slots at 0, and wait for a line. %s",
@@ -148,10 +160,9 @@ START_TEST(passes_every_line_in_order)
     t_posix_name(name);
     lines(input, sizeof input, 200);
     g_run(&r, input, name, NULL);
-    ck_assert_msg(!r.ended_by_limit, "`posix_ring %s` with 200 lines on stdin %s: a process "
-                  "sleeps on a semaphore that the other posted without waking it. Were both "
-                  "semaphores made with pshared 1? It printed %zu bytes of the %zu.",
-                  name, g_status(r.status, r.ended_by_limit), strlen(r.out), strlen(input));
+    ck_assert_msg(!r.ended_by_limit, "`posix_ring %s` with 200 lines on stdin %s: %s It "
+                  "printed %zu bytes of the %zu.", name, g_status(r.status, r.ended_by_limit),
+                  hang, strlen(r.out), strlen(input));
     ck_assert_msg(r.status == 0, "`posix_ring %s` with 200 lines on stdin %s:\n%s", name,
                   g_status(r.status, r.ended_by_limit), g_shown(r.err));
     ck_assert_msg(strcmp(r.out, input) == 0, "`posix_ring %s` must print the 200 lines of "
@@ -217,8 +228,7 @@ START_TEST(the_producer_waits_while_the_ring_is_full)
     ck_assert_msg(strcmp(out, input) == 0, "after the consumer went on, the 10 lines must "
                   "come out in order, each once; posix_ring %s and printed:\n%s%s",
                   g_status(p.status, p.ended_by_limit), g_shown(out), p.ended_by_limit ?
-                  "Does a sem_post in one process wake a waiter in the other? Were both "
-                  "semaphores made with pshared 1?" : "");
+                  hang : "");
 }
 END_TEST
 
@@ -230,8 +240,9 @@ START_TEST(unlinks_the_name_at_the_end)
     t_limit = 5;
     t_posix_name(name);
     g_run(&r, "one\ntwo\n", name, NULL);
-    ck_assert_msg(r.status == 0, "`posix_ring %s` %s:\n%s", name,
-                  g_status(r.status, r.ended_by_limit), g_shown(r.err));
+    ck_assert_msg(r.status == 0, "`posix_ring %s`, with two lines on stdin, %s%s%s On "
+                  "stderr:\n%s", name, g_status(r.status, r.ended_by_limit),
+                  r.ended_by_limit ? ": " : ".", r.ended_by_limit ? hang : "", g_shown(r.err));
     g_no_leftovers("After `posix_ring NAME` reached the end of its input");
 }
 END_TEST
