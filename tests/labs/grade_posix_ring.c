@@ -105,6 +105,9 @@ static void start(struct t_proc *p, char name[64], struct stat *st, struct ring 
     else if (*ring == NULL)
         snprintf(why, sizeof why, "The object has %lld bytes: did ftruncate give it its size?",
                  (long long)st->st_size);
+    else if (value(&(*ring)->free_slots) == RING_SLOTS && value(&(*ring)->full_slots) == 0)
+        snprintf(why, sizeof why, "The ring is right, but posix_ring (pid %d) is not asleep "
+                 "waiting for a line: its state is %c.", (int)p->pid, t_state(p->pid));
     else
         snprintf(why, sizeof why, "The object is there, but free_slots is %d and full_slots "
                  "%d in it: were they made in a MAP_SHARED mapping of it?",
