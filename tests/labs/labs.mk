@@ -28,7 +28,7 @@ LAB_VARIANTS := $(foreach l,$(PROVEN_LABS),$(call variant,$(l),starter) $(call v
 # A student's code is built with warnings, never -Werror: a warning is for
 # the student to read, not a reason to fail the lab.
 LAB_CFLAGS = $(filter-out -Werror,$(BASE_CFLAGS)) $(CFLAGS)
-build_lab = $(CC) $(LAB_CFLAGS) $(LDFLAGS) -o $(tmp) $(1) $(LIBS) $(POSIX_LDLIBS) && mv -f $(tmp) $@
+build_lab = $(CC) $(LAB_CFLAGS) $(2) $(LDFLAGS) -o $(tmp) $(1) $(LIBS) $(POSIX_LDLIBS) && mv -f $(tmp) $@
 
 $(LAB_PROGRAMS): %: %.c $(HEADERS) $(LIBS)
 	$(call say,CC,$@) $(call build_lab,$<)
@@ -57,7 +57,7 @@ $(call variant,$(1),$(2)).c: tests/labs/solutions/$(1).c tests/labs/solutions/$(
 	@mkdir -p $$(@D)
 	$$(call say,PATCH,$$@) patch -s -o $$(tmp) $$^ && mv -f $$(tmp) $$@
 $(call variant,$(1),$(2)): $(call variant,$(1),$(2)).c $(HEADERS) $(LIBS)
-	$$(call say,CC,$$@) $$(call build_lab,$$<)
+	$$(call say,CC,$$@) $$(call build_lab,$$<,-w)     # a mistake's warnings are expected
 endef
 $(foreach m,$(MISTAKES),$(eval $(call mistake_rules,$(word 1,$(call mistake_of,$(m))),$(word 2,$(call mistake_of,$(m))))))
 
