@@ -121,6 +121,7 @@ static void start(struct t_proc *p, int flags, const char *path, const char *con
         _exit(127);
     }
     setpgid(p->pid, p->pid);            /* either one wins; both say the same */
+    h_append(h_registry_fd, "group %d %s\n", (int)p->pid, h_test_name);   /* see t_test */
     p->pidfd = pidfd_open(p->pid, 0);
     ck_assert_msg(p->pidfd != -1, "pidfd_open: %s", strerror(errno));
     close(in[0]);

@@ -131,7 +131,8 @@ static void each_entry(void (*fn)(const struct entry *, void *), void *ctx)
 
         if (sscanf(line, "key %d %127s", &e.id, e.test) == 2 ||
             sscanf(line, "obj %d %d %127s", &e.kind, &e.id, e.test) == 3 ||
-            sscanf(line, "name %63s %127s", e.name, e.test) == 2) {
+            sscanf(line, "name %63s %127s", e.name, e.test) == 2 ||
+            sscanf(line, "group %d %127s", &e.id, e.test) == 2) {
             snprintf(e.what, sizeof e.what, "%.7s", line);
             *strchr(e.what, ' ') = '\0';
             fn(&e, ctx);
@@ -186,7 +187,7 @@ static void sweep_entry(const struct entry *e, void *ctx)
         { "message queue", mq_unlink },
     };
 
-    if (s->test != NULL && strcmp(s->test, e->test) != 0)
+    if ((s->test != NULL && strcmp(s->test, e->test) != 0) || strcmp(e->what, "group") == 0)
         return;
     if (strcmp(e->what, "name") == 0) {
         for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
@@ -309,6 +310,16 @@ double t_duration(const char *name)
     return found;
 }
 
+/* The process groups a test started (t_start, t_fork): when the test is
+ * over, whatever is left of them is killed, so that a program that ignores
+ * SIGTERM, or its orphaned children, cannot outlive the run (and keep a
+ * chroot's /dev busy, or spin for ever). */
+static void kill_group(const struct entry *e, void *test)
+{
+    if (strcmp(e->what, "group") == 0 && (test == NULL || strcmp(e->test, test) == 0))
+        kill(-e->id, SIGKILL);
+}
+
 int t_leftovers(char *said, size_t size)
 {
     return sweep(h_test_name, true, said, size);
@@ -339,6 +350,7 @@ void t_test(const char *name, void (*body)(int), int i)
     while (waitpid(pid, &status, 0) == -1)
         ck_assert_int_eq(errno, EINTR);
     note_duration(name, &t0);
+    each_entry(kill_group, (void *)name);
     if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
         return;
     /* The body failed (Check has its message) or crashed: what it made goes
@@ -559,6 +571,7 @@ int t_main_reporting(Suite *(*make_suite)(void), void (*report)(SRunner *sr))
                program_invocation_short_name, status);
     publish("log");
     report_skips(report == NULL);
+    each_entry(kill_group, NULL);       /* an interrupted run's too */
     leaks = sweep(NULL, false, NULL, 0);
     nftw(h_rundir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
     fflush(stdout);

@@ -614,6 +614,15 @@ static void tmux(struct t_run *r, const char *const args[])
 }
 #define TMUX(r, ...) tmux((r), (const char *const[]){ __VA_ARGS__, NULL })
 
+/* Can a pseudo-terminal be had here? In a chroot without /dev/pts, tmux
+ * cannot open a window: the screen tests say SKIP. */
+#define NEED_PTY() do { \
+        int fd_ = posix_openpt(O_RDWR | O_NOCTTY); \
+        if (fd_ == -1) \
+            T_SKIP("no pseudo-terminal here (is /dev/pts mounted?): tmux cannot open a window"); \
+        close(fd_); \
+    } while (0)
+
 /* A session of COLSxROWS running ipcwatch ARGS, its stderr into the run's
  * ipcwatch.err and its status into ipcwatch.status. tmux's server leaves
  * our process group, so nothing would end it after a failed test: the
@@ -689,11 +698,13 @@ static bool pane_shows(struct t_run *r, bool escapes, const char *want)
  * nothing on stderr. */
 START_TEST(ipcwatch_screen_in_tmux)
 {
-    int id = t_get(T_SEM, IPC_PRIVATE, IPC_CREAT | 0600);
     char args[64], id_text[16], err[512];
     struct t_proc sleeper;
     struct t_run r;
+    int id;
 
+    NEED_PTY();
+    id = t_get(T_SEM, IPC_PRIVATE, IPC_CREAT | 0600);
     ck_assert(id != -1);
     text_of(id_text, sizeof id_text, id);
     t_start(&sleeper, 0, "chapters/sem/sem_op", (const char *const[]){ id_text, "0-2", NULL });
@@ -729,6 +740,7 @@ START_TEST(ipcwatch_screen_ends_cleanly)
     char err[512];
     struct t_run r;
 
+    NEED_PTY();
     tmux_start(40, 24, "-m");
     ck_assert_int_eq(ipcwatch_ended(err, sizeof err), 1);
     ck_assert_str_eq(err, "ipcwatch: the terminal is 40x24; ipcwatch needs 60x8 at least\n");
