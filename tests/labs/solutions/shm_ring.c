@@ -193,6 +193,8 @@ int main(int argc, char *argv[])
             break;
     if (!stop && put(NULL) == -1 && errno != EINTR)
         warn_errno("semop");
+    if (stop)               /* a Ctrl-C just before the child's wait would leave it */
+        kill(child, SIGKILL);   /* waiting for ever; it holds nothing to clean up */
     while (waitpid(child, &status, 0) == -1)
         if (errno != EINTR)
             die("waitpid");
