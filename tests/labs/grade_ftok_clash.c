@@ -64,18 +64,22 @@ START_TEST(ids_with_the_same_low_8_bits)
 }
 END_TEST
 
-START_TEST(no_line_when_no_key_is_shared)
+START_TEST(no_line_for_a_key_not_shared)
 {
-    char a[PATH_MAX], b[PATH_MAX], list[3 * PATH_MAX + 64];
+    char a[PATH_MAX], b[PATH_MAX], list[4 * PATH_MAX + 64], entries[2 * PATH_MAX + 64];
     struct t_run r;
 
     t_new_file(a);
     t_new_file(b);
-    snprintf(list, sizeof list, "%s 1\n%s 1\n%s 2\n", a, b, a);
-    ck_assert_msg(ftok(a, 1) != ftok(b, 1), "(the grader's two new files share a key: rerun)");
+    snprintf(list, sizeof list, "%s 1\n%s 1\n%s 2\n%s 257\n", a, b, a, a);
+    ck_assert_msg(ftok(a, 1) != ftok(b, 1) && ftok(a, 2) != ftok(b, 1),
+                  "(the grader's two new files share a key: rerun)");
     run_on(&r, list, 0);
-    ck_assert_msg(r.out[0] == '\0', "no two lines of the input share a key, so ftok_clash "
-                  "must print nothing. The input was:\n%sIt printed:\n%s", list, r.out);
+    snprintf(entries, sizeof entries, "%s 1, %s 257 (one file)\n", a, a);
+    expect_line(&r, list, a, 1, entries, "ids 1 and 257 share their low 8 bits");
+    ck_assert_msg(t_lines(r.out) == 1, "only one key is shared, so one line: no line for a key "
+                  "that one line of the input has alone. The input was:\n%sIt printed:\n%s",
+                  list, r.out);
 }
 END_TEST
 
@@ -161,7 +165,7 @@ static Suite *make_suite(void)
 
     g_add(s, one_file_under_two_names);
     g_add(s, ids_with_the_same_low_8_bits);
-    g_add(s, no_line_when_no_key_is_shared);
+    g_add(s, no_line_for_a_key_not_shared);
     g_add(s, keys_in_the_order_they_first_appear);
     g_add(s, a_path_ftok_cannot_use_is_said_and_skipped);
     g_add(s, different_files_with_one_key);

@@ -246,6 +246,9 @@ START_TEST(unlinks_the_name_at_the_end)
     ck_assert_msg(r.status == 0, "`posix_ring %s`, with two lines on stdin, %s%s%s On "
                   "stderr:\n%s", name, g_status(r.status, r.ended_by_limit),
                   r.ended_by_limit ? ": " : ".", r.ended_by_limit ? hang : "", g_shown(r.err));
+    /* a program that made nothing would pass what follows: it must have passed the lines */
+    ck_assert_msg(strcmp(r.out, "one\ntwo\n") == 0, "`posix_ring %s`, with two lines on stdin, must "
+                  "print them. It printed:\n%s", name, g_shown(r.out));
     g_no_leftovers("After `posix_ring NAME` reached the end of its input");
 }
 END_TEST

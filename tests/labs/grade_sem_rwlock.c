@@ -141,6 +141,9 @@ START_TEST(removes_the_set_it_made)
     g_run(&r, NULL, "-n", "5", path, NULL);
     ck_assert_msg(r.status == 0, "`sem_rwlock -n 5 PATH` %s:\n%s", g_status(r.status,
                   r.ended_by_limit), g_shown(r.err));
+    /* a program that made nothing would pass what follows: it must have run */
+    ck_assert_msg(strstr(r.out, "writes 5 of 5") != NULL, "`sem_rwlock -n 5 PATH` must "
+                  "report its 5 writes (\"writes 5 of 5\"). It printed:\n%s", g_shown(r.out));
     g_no_leftovers("After `sem_rwlock -n 5 PATH` ended");
 }
 END_TEST

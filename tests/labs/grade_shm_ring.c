@@ -118,6 +118,9 @@ START_TEST(removes_both_at_the_end)
     g_run(&r, "one\ntwo\n", path, NULL);
     ck_assert_msg(r.status == 0, "`shm_ring PATH` %s:\n%s", g_status(r.status, r.ended_by_limit),
                   g_shown(r.err));
+    /* a program that made nothing would pass what follows: it must have passed the lines */
+    ck_assert_msg(strcmp(r.out, "one\ntwo\n") == 0, "`shm_ring PATH`, with two lines on stdin, must "
+                  "print them. It printed:\n%s", g_shown(r.out));
     g_no_leftovers("After `shm_ring PATH` reached the end of its input");
 }
 END_TEST
