@@ -23,7 +23,7 @@
 .DEFAULT_GOAL := all
 .DELETE_ON_ERROR:
 .SUFFIXES:
-.PHONY: all check book book-check pdf bench deps setup clean grade grade-class lab-reset handout
+.PHONY: all check book book-check pdf bench deps setup clean grade grade-class grade-one lab-reset handout
 
 # --- tools and flags ----------------------------------------------------------
 CFLAGS ?= -O2 -g
@@ -67,6 +67,10 @@ SESSION_TOOLS := bash:bash ipcs:util-linux ipcrm:util-linux lsipc:util-linux scr
                  setpriv:util-linux perl:perl sysctl:procps awk:mawk
 TEST_TOOLS := $(SESSION_TOOLS) unshare:util-linux ipcmk:util-linux timeout:coreutils ldd:libc-bin \
               tmux:tmux patch:patch
+# What grading a class needs (bubblewrap too, but grade-one --probe says so
+# itself: NO_SANDBOX=1 grades without it).
+GRADE_TOOLS := setpriv:util-linux prlimit:util-linux flock:util-linux timeout:coreutils \
+               sha256sum:coreutils xargs:findutils
 need_check = $(call need,pkg-config,pkg-config)$(if $(shell pkg-config --exists check && echo y),,$(error the Check library was not found: install the Debian package check, or run 'make deps'))
 
 # --- common: the error helper and the seed's wrapper library ------------------
@@ -128,7 +132,9 @@ include tests/labs/labs.mk
 # (not beside: a plain user's POSIX queues share one RLIMIT_MSGQUEUE), four
 # at a time, each lab's grader is proven on its starter, solution and
 # mistakes (tests/labs/prove: mostly waiting for wrong programs to time
-# out). Then the claims ledger is checked against the tests that ran, and the
+# out); then a class of 40 made of them and of hostile submissions is graded
+# in sandboxes (tests/labs/prove-class, about 3 minutes on two cores). Then
+# the claims ledger is checked against the tests that ran, and the
 # book's pages in a browser (book-check). The exit status says whether all of
 # it held.
 CHECK_JOBS ?= $(shell echo $$(( $$(nproc 2>/dev/null || echo 1) + 1 )))
@@ -141,6 +147,7 @@ check: all
 	    'out=$$(./{} 2>&1); rc=$$?; printf "%s\n" "$$out"; exit $$rc' || status=1; \
 	printf '%s\n' $(PROVEN_LABS) | xargs -P 4 -I{} sh -c \
 	    'out=$$(tests/labs/prove {} 2>&1); rc=$$?; printf "%s\n" "$$out"; exit $$rc' || status=1; \
+	$(lab_env) tests/labs/prove-class || status=1; \
 	tests/check-claims || status=1; \
 	$(MAKE) --no-print-directory book-check || status=1; \
 	exit $$status
@@ -230,7 +237,7 @@ include book/figures.mk
 
 # --- setting up ---------------------------------------------------------------
 DEB_PACKAGES := gcc libc6-dev make pkg-config check asciidoctor ruby-rouge graphviz perl procps \
-                util-linux libncurses-dev tmux patch
+                util-linux libncurses-dev tmux patch bubblewrap
 # For the benchmarks' plots and their comparison with independent tools, and
 # for make pdf: installed where the distribution has them (Ubuntu has no
 # linux-perf); run-bench and make pdf say what they could not do without them.

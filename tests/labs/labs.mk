@@ -76,12 +76,21 @@ grade: $(GRADERS) $(LIBS)
 	$(if $(LAB),$(check_lab))
 	$(Q)MAKE="$(MAKE)" tests/labs/grade $(or $(LAB),$(LABS))
 
-# make grade-class SUBMISSIONS=DIR [CSV=grades.csv]: a class's files, a
-# folder per student, graded into one table (tests/labs/grade-class).
+# make grade-class SUBMISSIONS=DIR [OUT=grades] [JOBS=N] [NO_SANDBOX=1]: a
+# class's files, a folder per student, each lab file graded in a sandbox of
+# its own, into OUT/grades.csv (tests/labs/grade-class). make grade-one
+# SUBMISSION=DIR [OUT=grades]: one student, as grade-class does it (for GNU
+# parallel, README).
+lab_env = LAB_CC="$(CC) $(LAB_CFLAGS) $(LDFLAGS)" LAB_LIBS="$(LIBS) $(POSIX_LDLIBS)"
+no_sandbox = $(if $(NO_SANDBOX),--no-sandbox)
 grade-class: $(GRADERS) $(LIBS)
 	$(if $(SUBMISSIONS),,$(error grade-class needs SUBMISSIONS=DIR, a folder per student with their LAB.c files))
-	$(Q)LAB_CC="$(CC) $(LAB_CFLAGS) $(LDFLAGS)" LAB_LIBS="$(LIBS) $(POSIX_LDLIBS)" \
-	    tests/labs/grade-class $(SUBMISSIONS) $(or $(CSV),grades.csv)
+	$(call need_tools,$(GRADE_TOOLS))
+	$(Q)$(lab_env) tests/labs/grade-class $(if $(JOBS),-j $(JOBS)) $(no_sandbox) $(SUBMISSIONS) $(or $(OUT),grades)
+grade-one: $(GRADERS) $(LIBS)
+	$(if $(SUBMISSION),,$(error grade-one needs SUBMISSION=DIR, a student's folder with their LAB.c files))
+	$(call need_tools,$(GRADE_TOOLS))
+	$(Q)$(lab_env) tests/labs/grade-one $(no_sandbox) $(or $(OUT),grades) $(SUBMISSION)
 
 # make lab-reset LAB=sem_lock: the starter again, the student's file kept
 # beside it as LAB.c.YYYYMMDD-HHMMSS.
