@@ -1,6 +1,7 @@
 /* Hostile: for five seconds, removes every System V object it can see, the
  * grader's own among them, as soon as they appear. It must score 0, and
  * remove nothing outside its sandbox. */
+#define _GNU_SOURCE                     /* MSG_STAT, SEM_STAT, SHM_STAT */
 #include <stdio.h>
 #include <sys/msg.h>
 #include <sys/sem.h>
