@@ -11,7 +11,8 @@
 #   make deps       install the Debian packages the lab needs (apt-get, sudo if not root)
 #   make setup      deps, then all and book: everything a fresh machine needs
 #   make grade      grade the labs (LAB=name: one); make lab-reset LAB=name;
-#                   make grade-class SUBMISSIONS=DIR: a class's labs into grades.csv
+#                   make grade-class SUBMISSIONS=DIR: a class's labs, each file in a
+#                   sandbox, into grades/grades.csv; make grade-one SUBMISSION=DIR: one
 #   make handout    the lab for students, without the labs' solutions
 #   make clean      remove everything the build made
 #   V=1             show full command lines
