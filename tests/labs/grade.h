@@ -4,7 +4,8 @@
  * student built from chapters/TOPIC/labs/LAB.c and says, in a student's
  * words, what it did and what was expected. `make grade` runs it on the
  * student's program; `make check` runs it on the starter (some test must
- * fail), on the reference solution (all must pass) and on each typical
+ * fail), on the reference solution (all must pass), on a program that does
+ * nothing (none may pass: tests/labs/prove) and on each typical
  * mistake (tests/labs/solutions/LAB.*.patch: a test must fail, saying the
  * text the patch's "Expect:" line gives).
  *
