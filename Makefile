@@ -140,7 +140,7 @@ include tests/labs/labs.mk
 # it held.
 CHECK_JOBS ?= $(shell echo $$(( $$(nproc 2>/dev/null || echo 1) + 1 )))
 check: all
-	$(call need_tools,$(TEST_TOOLS))
+	$(call need_tools,$(TEST_TOOLS) $(GRADE_TOOLS))
 	$(Q)$(MAKE) --no-print-directory -j$(CHECK_JOBS) $(SUITES) $(GRADERS) $(LAB_VARIANTS)
 	$(if $(PROVEN_LABS),,@echo "labs: no solutions here (a handout): the graders are not proven")
 	$(Q)mkdir -p tests/logs; status=0; \
