@@ -69,6 +69,17 @@ void g_no_leftovers(const char *after)
                   said, n == 1 ? "it" : "them");
 }
 
+int g_sem_set(const char *out)
+{
+    const char *at = strstr(out, "semaphore set ");
+    int id = -1;
+
+    if (at == NULL || sscanf(at, "semaphore set %d", &id) != 1 || id < 0)
+        return -1;
+    t_track(T_SEM, id);
+    return id;
+}
+
 const char *g_status(int status, bool ended_by_limit)
 {
     static char text[64];

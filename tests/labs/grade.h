@@ -45,6 +45,10 @@ void g_start(struct t_proc *p, int flags, const char *const argv[]);
  * them. AFTER says when ("after a run that ended normally"). */
 void g_no_leftovers(const char *after);
 
+/* The semaphore set a program says it made ("...: semaphore set N" in its
+ * output OUT), recorded for the leak guard; -1 if it names none. */
+int g_sem_set(const char *out);
+
 /* What a run's end means, for a message: "exited 1", "was killed by
  * SIGSEGV", "did not end within 15 s" (a status and ended_by_limit from a
  * t_run or a t_proc). */

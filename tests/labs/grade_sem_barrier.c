@@ -12,19 +12,6 @@
 
 enum { MAX_PROCS = 8, MAX_ROUNDS = 6 };
 
-/* The semaphore set the program says it made ("barrier: semaphore set N"),
- * recorded for the leak guard; -1 if it names none. */
-static int barrier_id(const char *out)
-{
-    const char *at = strstr(out, "semaphore set ");
-    int id = -1;
-
-    if (at == NULL || sscanf(at, "semaphore set %d", &id) != 1 || id < 0)
-        return -1;
-    t_track(T_SEM, id);
-    return id;
-}
-
 /* What the lines "process I round R" of OUT say, for NPROCS processes and
  * ROUNDS rounds: into WHY, the first thing wrong ("" if none). The first
  * line (the set) is skipped. */
@@ -80,7 +67,7 @@ static void run_and_check(const char *wait_ms, int nprocs, int rounds)
         g_run(&r, NULL, "-w", wait_ms, n, rs, NULL);
     else
         g_run(&r, NULL, n, rs, NULL);
-    barrier_id(r.out);
+    g_sem_set(r.out);
     check_lines(r.out, nprocs, rounds, why, sizeof why);
     ck_assert_msg(why[0] == '\0', "`%s`: %s. It %s, and printed:\n%s%s", said, why,
                   g_status(r.status, r.ended_by_limit), g_shown(r.out), r.err);
@@ -116,7 +103,7 @@ static bool others_sleep(struct t_proc *p, int nprocs, int *id, char *why, size_
 
     snprintf(n, sizeof n, "%d", nprocs);
     g_start(p, 0, (const char *[]){ "-w", "10000", n, "2", NULL });
-    *id = t_read_until(p->out, out, sizeof out, "\n") ? barrier_id(out) : -1;
+    *id = t_read_until(p->out, out, sizeof out, "\n") ? g_sem_set(out) : -1;
     if (*id < 0) {
         snprintf(why, size, "`sem_barrier -w 10000 %d 2` named no semaphore set in its first "
                  "line: it printed:\n%s", nprocs, g_shown(out));
@@ -160,7 +147,7 @@ START_TEST(removes_the_set_at_the_end)
 
     t_limit = 3;
     g_run(&r, NULL, "3", "2", NULL);
-    ck_assert_msg(barrier_id(r.out) >= 0, "no semaphore set: barrier_create() must make the "
+    ck_assert_msg(g_sem_set(r.out) >= 0, "no semaphore set: barrier_create() must make the "
                   "set and leave its id in semid. `sem_barrier 3 2` printed:\n%s", g_shown(r.out));
     ck_assert_msg(r.status == 0, "`sem_barrier 3 2` %s:\n%s", g_status(r.status, r.ended_by_limit),
                   g_shown(r.err));

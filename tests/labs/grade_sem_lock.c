@@ -10,25 +10,12 @@
 #include <sys/sem.h>
 #include <unistd.h>
 
-/* The semaphore set the program says it made ("lock: semaphore set N"),
- * recorded for the leak guard; -1 if it names none. */
-static int lock_id(const char *out)
-{
-    const char *at = strstr(out, "semaphore set ");
-    int id = -1;
-
-    if (at == NULL || sscanf(at, "semaphore set %d", &id) != 1 || id < 0)
-        return -1;
-    t_track(T_SEM, id);
-    return id;
-}
-
 START_TEST(counts_every_increment)
 {
     struct t_run r;
 
     g_run(&r, NULL, "4", "5000", NULL);
-    lock_id(r.out);
+    g_sem_set(r.out);
     ck_assert_msg(r.status == 0, "`sem_lock 4 5000` %s; it said: %s", g_status(r.status, r.ended_by_limit), r.err);
     ck_assert_msg(strstr(r.out, "counter 20000, expected 20000\n") != NULL,
                   "increments were lost: is every increment between lock() and unlock(), "
@@ -52,7 +39,7 @@ START_TEST(the_processes_wait_while_another_holds_the_lock)
     g_start(&p, 0, (const char *[]){ "2", "10000000", NULL });
     ck_assert_msg(t_read_until(p.out, out, sizeof out, "\n"),
                   "`sem_lock 2 10000000` printed no first line");
-    id = lock_id(out);
+    id = g_sem_set(out);
     ck_assert_msg(id >= 0, "no semaphore set: lock_create() must make the set and leave "
                   "its id in semid. `sem_lock 2 10000000` printed:\n%s", out);
     ck_assert_msg(semctl(id, 0, IPC_STAT, (union semun){ .buf = &ds }) == 0 && ds.sem_nsems == 1,
@@ -80,7 +67,7 @@ START_TEST(survives_a_holder_that_dies)
 
     t_limit = 10;                       /* a fraction of a second, on a quiet machine */
     g_run(&r, NULL, "--crash", "3", "4000", NULL);
-    lock_id(r.out);
+    g_sem_set(r.out);
     ck_assert_msg(!r.ended_by_limit, "`sem_lock --crash 3 4000` %s after process 1 died "
                   "holding the lock: the others wait for a lock nobody will give back. Take "
                   "and give the lock with SEM_UNDO, so that the kernel gives it back when "
@@ -96,7 +83,7 @@ START_TEST(removes_the_set_at_exit)
     struct t_run r;
 
     g_run(&r, NULL, "2", "1000", NULL);
-    ck_assert_msg(lock_id(r.out) >= 0, "no semaphore set: lock_create() must make the set and "
+    ck_assert_msg(g_sem_set(r.out) >= 0, "no semaphore set: lock_create() must make the set and "
                   "leave its id in semid. `sem_lock 2 1000` printed:\n%s", r.out);
     ck_assert_msg(r.status == 0, "`sem_lock 2 1000` %s: %s", g_status(r.status, r.ended_by_limit), r.err);
     g_no_leftovers("After `sem_lock 2 1000` ended");
@@ -109,7 +96,7 @@ START_TEST(ctrl_c_removes_the_set)
     char out[256] = "";
 
     g_start(&p, 0, (const char *[]){ "2", "10000000", NULL });
-    ck_assert_msg(t_read_until(p.out, out, sizeof out, "\n") && lock_id(out) >= 0,
+    ck_assert_msg(t_read_until(p.out, out, sizeof out, "\n") && g_sem_set(out) >= 0,
                   "no semaphore set: lock_create() must make the set and leave its id in "
                   "semid. `sem_lock 2 10000000` printed:\n%s", out);
     t_kill(&p, SIGINT);
